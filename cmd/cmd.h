@@ -1,0 +1,41 @@
+/* cmd/cmd.h: the command line (private to cmd/): option parsing and one function per subcommand.
+ * Subcommand functions return the process exit code: 0 gate passed, 1 gate failed, 2 usage,
+ * policy or input error, 3 scan incomplete. Only main() calls exit. */
+#ifndef TRB_CMD_CMD_H
+#define TRB_CMD_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define TRB_VERSION "0.1.0"
+
+enum { EXIT_PASS = 0, EXIT_GATE = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3 };
+
+/* Option ids; a subcommand lists the ones it takes. */
+typedef enum {
+	OPT_REPO, OPT_BASE, OPT_HEAD, OPT_POLICY, OPT_POLICY_FROM, OPT_OUT, OPT_FORMAT, OPT_SHARD,
+	OPT_CACHE_DIR, OPT_PROMPTS, OPT_DRY_RUN, OPT_VERBOSE, OPT_QUIET, OPT_JSON, OPT_FROM, OPT_HELP,
+	OPT_COUNT
+} cmd_opt_t;
+
+struct cmd_opts {
+	const char *val[OPT_COUNT];   /* value, or "" for a flag that was given; NULL when absent */
+	unsigned shard_i, shard_n;    /* 1/1 unless --shard */
+	char **args;                  /* positional arguments (borrowed from argv) */
+	size_t n_args;
+};
+
+/* Parses argv (after the subcommand) accepting only `allowed` options. On error prints one line
+ * plus a hint to stderr and returns EXIT_USAGE; else 0. */
+int cmd_parse(struct cmd_opts *o, const char *sub, const cmd_opt_t *allowed, size_t n_allowed,
+	      int argc, char **argv);
+void cmd_opts_dispose(struct cmd_opts *o);
+
+/* stderr is a terminal and --quiet was not given: progress may be drawn */
+bool cmd_progress_enabled(const struct cmd_opts *o);
+/* Prints "tribunal: error: MSG" (plus where it was set, with --verbose). */
+void cmd_report_error(const struct cmd_opts *o, const char *context);
+
+int cmd_plan(struct cmd_opts *o);
+
+#endif

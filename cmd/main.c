@@ -1,0 +1,260 @@
+/* cmd/main.c: subcommand dispatch, help and version. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <git2.h>
+#include <libxml/parser.h>
+#include <yaml.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "cmd/cmd.h"
+#include "diff/diff.h"
+
+static const char usage_main[] =
+	"usage: tribunal COMMAND [OPTIONS]\n"
+	"\n"
+	"AI security review for merge requests: a finder agent looks for vulnerabilities in the\n"
+	"changed code, an independent verifier tries to refute each one, a patcher proposes fixes,\n"
+	"and a policy gate decides whether the pipeline fails. tribunal never changes your code.\n"
+	"\n"
+	"commands:\n"
+	"  scan       review a merge request and write the reports (SARIF, JUnit, GitLab, ...)\n"
+	"  plan       show what would be reviewed: units, skipped files, tokens, cost; no network\n"
+	"  policy     check, show or create a policy file (.tribunal.yml)\n"
+	"  publish    post the review to GitHub or GitLab from a scan's output directory\n"
+	"  merge      merge the outputs of sharded scans into one set of reports\n"
+	"  version    print tribunal's version and its libraries' versions\n"
+	"  help       show this help, or 'help COMMAND' for one command\n"
+	"\n"
+	"Run 'tribunal COMMAND --help' for a command's options. Docs: docs/tribunal.md.\n"
+	"\n"
+	"exit status: 0 gate passed, 1 gate failed, 2 usage, policy or input error,\n"
+	"             3 scan incomplete (provider or network failure, with on_error: fail)\n";
+
+#define SELECTION_HELP \
+	"  --repo DIR            repository to review (default: .); read through git objects only\n" \
+	"  --base REV            base revision (default: from the CI environment, else HEAD~1)\n" \
+	"  --head REV            head revision (default: from the CI environment, else HEAD)\n" \
+	"  --policy FILE         policy file (default: .tribunal.yml as it is in the base commit,\n" \
+	"                        else the built-in default policy)\n" \
+	"  --policy-from base|head\n" \
+	"                        read .tribunal.yml from the base commit (default) or the head.\n" \
+	"                        'head' is unsafe: the merge request under review can then weaken\n" \
+	"                        its own gate (exclude its files, lower fail_on, add suppressions)\n" \
+	"  --shard I/N           review only shard I of N (1-based); N jobs together cover every\n" \
+	"                        unit exactly once; combine their outputs with 'tribunal merge'\n" \
+	"  -v, --verbose         more detail on stderr\n" \
+	"  -q, --quiet           no progress or notes on stderr, errors only\n" \
+	"  -h, --help            show this help\n" \
+	"\n" \
+	"Base and head come from, in order: --base/--head; GitHub Actions (the pull_request event in\n" \
+	"GITHUB_EVENT_PATH, else GITHUB_BASE_REF against origin and GITHUB_SHA); GitLab CI\n" \
+	"(CI_MERGE_REQUEST_DIFF_BASE_SHA, else CI_MERGE_REQUEST_TARGET_BRANCH_SHA, and CI_COMMIT_SHA);\n" \
+	"Jenkins (CHANGE_TARGET against origin, GIT_COMMIT); else HEAD~1..HEAD. The diff is\n" \
+	"merge-base(base, head)..head, what the merge request's \"files changed\" shows.\n"
+
+static const char usage_plan[] =
+	"usage: tribunal plan [OPTIONS]\n"
+	"\n"
+	"Shows what 'tribunal scan' would review, without touching the network: the range and where\n"
+	"it came from, each review unit (files, line ranges, changed lines, estimated tokens), the\n"
+	"skipped files with their reasons, totals, and the estimated cost for the configured models.\n"
+	"\n"
+	"options:\n"
+	"  --json                print one JSON document instead of text (docs/plan.md)\n"
+	SELECTION_HELP;
+
+static const char usage_scan[] =
+	"usage: tribunal scan [OPTIONS]\n"
+	"\n"
+	"Reviews a merge request: diff, deterministic rules, finder, verifier and patcher agents,\n"
+	"then writes the reports and applies the policy gate to set the exit status.\n"
+	"\n"
+	"options:\n"
+	"  -o, --out DIR         where reports are written (default: tribunal-out)\n"
+	"  --format LIST         comma-separated subset of: json, sarif, junit, github, gitlab,\n"
+	"                        codequality, sast, summary, html, audit (default: all)\n"
+	"  --cache-dir DIR       reuse finder results and verdicts from earlier runs\n"
+	"  --prompts DIR         use the agent prompts in DIR instead of the built-in ones\n"
+	"  --dry-run             do everything except calling a model provider\n"
+	SELECTION_HELP;
+
+static const char usage_policy[] =
+	"usage: tribunal policy check FILE     validate a policy; exit 0 when valid, 2 when not\n"
+	"       tribunal policy show [FILE]    print the effective policy, defaults filled in\n"
+	"       tribunal policy init           print a commented starter policy\n"
+	"\n"
+	"options:\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Errors are printed as FILE:LINE:COL: error: MESSAGE, all of them in one run.\n";
+
+static const char usage_publish[] =
+	"usage: tribunal publish github|gitlab --from DIR\n"
+	"\n"
+	"Posts the review written by 'tribunal scan' in DIR (github-review.json or\n"
+	"gitlab-discussions.json), skipping comments that an earlier run already posted.\n"
+	"\n"
+	"options:\n"
+	"  --from DIR            a scan's output directory (required)\n"
+	"  -v, --verbose         more detail on stderr\n"
+	"  -h, --help            show this help\n";
+
+static const char usage_merge[] =
+	"usage: tribunal merge DIR... --out DIR\n"
+	"\n"
+	"Merges the outputs of 'tribunal scan --shard I/N' runs into one set of reports and one gate\n"
+	"decision, as if one job had reviewed every unit.\n"
+	"\n"
+	"options:\n"
+	"  -o, --out DIR         where the merged reports are written (required)\n"
+	"  -h, --help            show this help\n";
+
+static const char usage_version[] =
+	"usage: tribunal version\n"
+	"\n"
+	"Prints tribunal's version and the run-time versions of libgit2, libcurl, cJSON, libyaml,\n"
+	"libxml2 and PCRE2.\n";
+
+static const cmd_opt_t selection_opts[] = {
+	OPT_REPO, OPT_BASE, OPT_HEAD, OPT_POLICY, OPT_POLICY_FROM, OPT_SHARD, OPT_VERBOSE, OPT_QUIET, OPT_HELP,
+};
+
+static int cmd_version(void)
+{
+	int maj, min, rev;
+	char pcre[64] = "";
+	curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
+
+	git_libgit2_version(&maj, &min, &rev);
+	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
+	printf("tribunal %s\n", TRB_VERSION);
+	printf("libgit2 %d.%d.%d\n", maj, min, rev);
+	printf("libcurl %s (%s)\n", cv->version, cv->ssl_version ? cv->ssl_version : "no TLS");
+	printf("cJSON %s\n", cJSON_Version());
+	printf("libyaml %s\n", yaml_get_version_string());
+	{
+		/* run-time version: "20914" means 2.9.14 */
+		long v = strtol(xmlParserVersion, NULL, 10);
+		printf("libxml2 %ld.%ld.%ld\n", v / 10000, v / 100 % 100, v % 100);
+	}
+	printf("PCRE2 %s\n", pcre);
+	return EXIT_PASS;
+}
+
+static int not_implemented(const char *sub)
+{
+	fprintf(stderr, "tribunal %s: not implemented yet\n", sub);
+	return EXIT_USAGE;
+}
+
+static int run_simple(const char *sub, const char *usage, const cmd_opt_t *allowed, size_t n_allowed,
+		      int argc, char **argv)
+{
+	struct cmd_opts o;
+	int rc;
+
+	if ((rc = cmd_parse(&o, sub, allowed, n_allowed, argc, argv)) != 0) {
+		cmd_opts_dispose(&o);
+		return rc;
+	}
+	if (o.val[OPT_HELP]) {
+		fputs(usage, stdout);
+		cmd_opts_dispose(&o);
+		return EXIT_PASS;
+	}
+	cmd_opts_dispose(&o);
+	return not_implemented(sub);
+}
+
+static int dispatch(int argc, char **argv)
+{
+	const char *sub;
+	struct cmd_opts o;
+	int rc;
+
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return EXIT_USAGE;
+	}
+	sub = argv[1];
+	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
+		fputs(usage_main, stdout);
+		return EXIT_PASS;
+	}
+	if (strcmp(sub, "help") == 0) {
+		const char *topic = argc > 2 ? argv[2] : "";
+		fputs(strcmp(topic, "plan") == 0 ? usage_plan : strcmp(topic, "scan") == 0 ? usage_scan :
+		      strcmp(topic, "policy") == 0 ? usage_policy : strcmp(topic, "publish") == 0 ? usage_publish :
+		      strcmp(topic, "merge") == 0 ? usage_merge : strcmp(topic, "version") == 0 ? usage_version :
+		      usage_main, stdout);
+		return EXIT_PASS;
+	}
+	if (strcmp(sub, "--version") == 0 || strcmp(sub, "version") == 0) {
+		static const cmd_opt_t allowed[] = {OPT_HELP};
+		if ((rc = cmd_parse(&o, "version", allowed, 1, argc - 2, argv + 2)) == 0) {
+			if (o.val[OPT_HELP])
+				fputs(usage_version, stdout);
+			else if (o.n_args)
+				rc = (fprintf(stderr, "tribunal version: takes no arguments\n"), EXIT_USAGE);
+			else
+				rc = cmd_version();
+		}
+		cmd_opts_dispose(&o);
+		return rc;
+	}
+	if (strcmp(sub, "plan") == 0) {
+		cmd_opt_t allowed[sizeof(selection_opts) / sizeof(selection_opts[0]) + 1];
+		memcpy(allowed, selection_opts, sizeof(selection_opts));
+		allowed[sizeof(selection_opts) / sizeof(selection_opts[0])] = OPT_JSON;
+		if ((rc = cmd_parse(&o, "plan", allowed, sizeof(allowed) / sizeof(allowed[0]), argc - 2, argv + 2)) == 0) {
+			if (o.val[OPT_HELP])
+				fputs(usage_plan, stdout);
+			else if (o.n_args)
+				rc = (fprintf(stderr, "tribunal plan: unexpected argument\nTry 'tribunal plan --help'.\n"),
+				      EXIT_USAGE);
+			else
+				rc = cmd_plan(&o);
+		}
+		cmd_opts_dispose(&o);
+		return rc;
+	}
+	if (strcmp(sub, "scan") == 0) {
+		static const cmd_opt_t allowed[] = {OPT_REPO, OPT_BASE, OPT_HEAD, OPT_POLICY, OPT_POLICY_FROM,
+			OPT_SHARD, OPT_VERBOSE, OPT_QUIET, OPT_HELP, OPT_OUT, OPT_FORMAT, OPT_CACHE_DIR,
+			OPT_PROMPTS, OPT_DRY_RUN};
+		return run_simple("scan", usage_scan, allowed, sizeof(allowed) / sizeof(allowed[0]), argc - 2, argv + 2);
+	}
+	if (strcmp(sub, "policy") == 0) {
+		static const cmd_opt_t allowed[] = {OPT_HELP};
+		return run_simple("policy", usage_policy, allowed, 1, argc - 2, argv + 2);
+	}
+	if (strcmp(sub, "publish") == 0) {
+		static const cmd_opt_t allowed[] = {OPT_FROM, OPT_VERBOSE, OPT_HELP};
+		return run_simple("publish", usage_publish, allowed, 3, argc - 2, argv + 2);
+	}
+	if (strcmp(sub, "merge") == 0) {
+		static const cmd_opt_t allowed[] = {OPT_OUT, OPT_HELP};
+		return run_simple("merge", usage_merge, allowed, 2, argc - 2, argv + 2);
+	}
+	fprintf(stderr, "tribunal: unknown command '%.64s'\nTry 'tribunal --help'.\n", sub);
+	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	int rc;
+
+	if (diff_global_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		fprintf(stderr, "tribunal: error: cannot initialize libraries\n");
+		return EXIT_USAGE;
+	}
+	rc = dispatch(argc, argv);
+	curl_global_cleanup();
+	diff_global_shutdown();
+	return rc;
+}

@@ -1,0 +1,436 @@
+/* diff/files.c: the changed files of merge-base..head, classified and widened into ranges. */
+#include "diff/diff_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+#include "util/escape.h"
+#include "util/path.h"
+
+#define DETAIL_MAX 160
+
+static const char *const status_names[] = {"added", "modified", "deleted", "renamed", "copied", "typechange"};
+
+const char *diff_status_name(diff_status_t s)
+{
+	return (unsigned)s <= DIFF_STATUS_TYPECHANGE ? status_names[s] : "?";
+}
+
+static int set_skip(struct diff_file *f, const char *reason, const char *detail)
+{
+	f->skip = reason;
+	if (detail && *detail && !(f->skip_detail = strdup(detail)))
+		return trb_err_oom();
+	return 0;
+}
+
+/* ---- references between changed files (for grouping related files into one unit) ------------ */
+
+struct stem {
+	const char *p;   /* points into a file path */
+	size_t n;
+	size_t file;
+};
+
+static int cmp_stem(const void *a, const void *b)
+{
+	const struct stem *x = a, *y = b;
+	size_t n = x->n < y->n ? x->n : y->n;
+	int c = memcmp(x->p, y->p, n);
+
+	if (c)
+		return c;
+	if (x->n != y->n)
+		return x->n < y->n ? -1 : 1;
+	return x->file < y->file ? -1 : (x->file > y->file);
+}
+
+/* Names too common to say two files are related. */
+static bool common_stem(const char *p, size_t n)
+{
+	static const char *const words[] = {"index", "main", "util", "utils", "test", "tests", "types",
+		"common", "config", "init", "__init__", "setup", "helpers", "lib", "app", "README", "mod"};
+	size_t i;
+
+	if (n < 4)
+		return true;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == n && memcmp(words[i], p, n) == 0)
+			return true;
+	return false;
+}
+
+static bool word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+static int add_ref(struct diff_file *f, size_t other)
+{
+	size_t i, *v;
+
+	for (i = 0; i < f->n_refs; i++)
+		if (f->refs[i] == other)
+			return 0;
+	if (!(v = realloc(f->refs, (f->n_refs + 1) * sizeof(*v))))
+		return trb_err_oom();
+	f->refs = v;
+	f->refs[f->n_refs++] = other;
+	return 0;
+}
+
+/* Every word of the reviewed ranges that is the stem of another changed file links the two. */
+static int find_refs(struct diff *d, size_t idx, const char *text, const struct stem *stems, size_t n_stems)
+{
+	struct diff_file *f = &d->files[idx];
+	size_t r;
+	int error;
+
+	if (n_stems == 0)
+		return 0;
+	for (r = 0; r < f->n_ranges; r++) {
+		size_t i = f->line_off[f->ranges[r].start - 1], end = f->line_off[f->ranges[r].end];
+		while (i < end) {
+			struct stem key, *hit;
+			size_t j = i;
+			while (j < end && word_char(text[j]))
+				j++;
+			if (j == i) {
+				i++;
+				continue;
+			}
+			key.p = text + i;
+			key.n = j - i;
+			key.file = 0;
+			/* lower bound: the first stem equal to the word */
+			{
+				size_t lo = 0, hi = n_stems;
+				while (lo < hi) {
+					size_t mid = (lo + hi) / 2;
+					if (cmp_stem(&stems[mid], &key) < 0)
+						lo = mid + 1;
+					else
+						hi = mid;
+				}
+				for (; lo < n_stems && stems[lo].n == key.n && memcmp(stems[lo].p, key.p, key.n) == 0; lo++) {
+					hit = (struct stem *)&stems[lo];
+					if (hit->file != idx && (error = add_ref(f, hit->file)) < 0)
+						return error;
+				}
+			}
+			i = j;
+		}
+	}
+	return 0;
+}
+
+static int build_stems(struct stem **out, size_t *n_out, const struct diff *d)
+{
+	struct stem *v;
+	size_t i, n = 0;
+
+	*out = NULL;
+	*n_out = 0;
+	if (!(v = calloc(d->n_files + 1, sizeof(*v))))
+		return trb_err_oom();
+	for (i = 0; i < d->n_files; i++) {
+		const char *base, *dot;
+		if (d->files[i].skip)
+			continue;
+		base = strrchr(d->files[i].path, '/');
+		base = base ? base + 1 : d->files[i].path;
+		dot = strchr(base, '.');
+		v[n].p = base;
+		v[n].n = dot ? (size_t)(dot - base) : strlen(base);
+		v[n].file = i;
+		if (!common_stem(v[n].p, v[n].n))
+			n++;
+	}
+	qsort(v, n, sizeof(*v), cmp_stem);
+	*out = v;
+	*n_out = n;
+	return 0;
+}
+
+/* ---- per-file work -------------------------------------------------------------------------- */
+
+static int lookup_blob(git_blob **out, git_repository *repo, const git_oid *oid)
+{
+	if (git_blob_lookup(out, repo, oid) < 0)
+		return trb_err_set(TRB_ERROR, "cannot read blob %s: %s", git_oid_tostr_s(oid),
+				   git_error_last() ? git_error_last()->message : "unknown error");
+	return 0;
+}
+
+/* The header marker counts only when the base version already had it: a merge request must not be
+ * able to exempt its own code from review by writing "DO NOT EDIT" at the top. */
+static bool marker_in_base(struct diff *d, const struct diff_file *f, const char *reason_detail)
+{
+	git_blob *old = NULL;
+	char detail[DETAIL_MAX];
+	const char *r;
+	bool yes = false;
+
+	if (f->status == DIFF_STATUS_ADDED || git_oid_is_zero(&f->old_oid))
+		return false;
+	if (git_blob_lookup(&old, d->repo, &f->old_oid) < 0)
+		return false;
+	r = diff_generated_reason(f->old_path, git_blob_rawcontent(old), (size_t)git_blob_rawsize(old),
+				  detail, sizeof(detail));
+	yes = r && strcmp(detail, reason_detail) == 0;
+	git_blob_free(old);
+	return yes;
+}
+
+static int file_hunks(struct diff_file *f, const char *old, size_t old_len, const char *text, size_t len,
+		      struct diff_range **targets, size_t *n_targets)
+{
+	git_diff_options o;
+	git_patch *patch = NULL;
+	const git_diff_hunk *hunk;
+	const git_diff_line *line;
+	size_t h, l, lines, nh, cap = 0;
+	int error = 0;
+
+	*targets = NULL;
+	*n_targets = 0;
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	o.context_lines = 0;
+	o.interhunk_lines = 0;
+	o.flags = GIT_DIFF_FORCE_TEXT;
+	/* from buffers, with no path: no diff driver, no attributes, nothing from the repository */
+	if (git_patch_from_buffers(&patch, old, old_len, NULL, text, len, NULL, &o) < 0)
+		return trb_err_set(TRB_ERROR, "cannot diff %s: %s", f->path,
+				   git_error_last() ? git_error_last()->message : "unknown error");
+	nh = git_patch_num_hunks(patch);
+	if (nh && (!(f->hunks = calloc(nh, sizeof(*f->hunks))) || !(*targets = calloc(nh, sizeof(**targets))))) {
+		error = trb_err_oom();
+		goto cleanup;
+	}
+	for (h = 0; h < nh; h++) {
+		if (git_patch_get_hunk(&hunk, &lines, patch, h) < 0) {
+			error = trb_err_set(TRB_ERROR, "cannot read a hunk of %s", f->path);
+			goto cleanup;
+		}
+		f->hunks[h].old_start = (uint32_t)hunk->old_start;
+		f->hunks[h].old_lines = (uint32_t)hunk->old_lines;
+		f->hunks[h].new_start = (uint32_t)hunk->new_start;
+		f->hunks[h].new_lines = (uint32_t)hunk->new_lines;
+		if (hunk->new_lines > 0) {
+			(*targets)[h].start = (uint32_t)hunk->new_start;
+			(*targets)[h].end = (uint32_t)(hunk->new_start + hunk->new_lines - 1);
+		} else {
+			/* a pure deletion sits between new_start and the next line: removed checks matter */
+			(*targets)[h].start = hunk->new_start > 0 ? (uint32_t)hunk->new_start : 1;
+			(*targets)[h].end = (uint32_t)hunk->new_start + 1;
+		}
+		for (l = 0; l < lines; l++) {
+			if (git_patch_get_line_in_hunk(&line, patch, h, l) < 0)
+				continue;
+			if (line->origin == GIT_DIFF_LINE_ADDITION) {
+				if (f->n_changed == cap) {
+					size_t ncap = cap ? cap * 2 : 64;
+					uint32_t *v = realloc(f->changed, ncap * sizeof(*v));
+					if (!v) {
+						error = trb_err_oom();
+						goto cleanup;
+					}
+					f->changed = v;
+					cap = ncap;
+				}
+				f->changed[f->n_changed++] = (uint32_t)line->new_lineno;
+				f->added++;
+			} else if (line->origin == GIT_DIFF_LINE_DELETION) {
+				f->deleted++;
+			}
+		}
+	}
+	f->n_hunks = nh;
+	*n_targets = nh;
+cleanup:
+	git_patch_free(patch);
+	if (error < 0) {
+		free(*targets);
+		*targets = NULL;
+	}
+	return error;
+}
+
+static int review_file(struct diff *d, size_t idx, const struct config *policy, const struct stem *stems,
+		       size_t n_stems)
+{
+	struct diff_file *f = &d->files[idx];
+	git_odb *odb = NULL;
+	git_blob *blob = NULL, *old = NULL;
+	git_object_t type;
+	size_t size = 0, len, old_len = 0, n_targets = 0, r, bytes = 0, lines = 0;
+	struct diff_range *targets = NULL;
+	const char *text, *old_text = NULL, *why;
+	char detail[DETAIL_MAX];
+	int error = 0;
+
+	if (git_repository_odb(&odb, d->repo) < 0 || git_odb_read_header(&size, &type, odb, &f->new_oid) < 0) {
+		error = trb_err_set(TRB_ERROR, "cannot read %s from the head commit", f->path);
+		goto cleanup;
+	}
+	if (size > policy->max_file_bytes) {
+		snprintf(detail, sizeof(detail), "%zu bytes > max_file_bytes %zu", size, policy->max_file_bytes);
+		error = set_skip(f, DIFF_SKIP_TOO_LARGE, detail);
+		goto cleanup;
+	}
+	if ((error = lookup_blob(&blob, d->repo, &f->new_oid)) < 0)
+		goto cleanup;
+	text = git_blob_rawcontent(blob);
+	len = (size_t)git_blob_rawsize(blob);
+	if (git_blob_is_binary(blob) || memchr(text, '\0', len)) {
+		error = set_skip(f, DIFF_SKIP_BINARY, NULL);
+		goto cleanup;
+	}
+	if (!trb_utf8_valid(text, len)) {
+		error = set_skip(f, DIFF_SKIP_NOT_UTF8, NULL);
+		goto cleanup;
+	}
+	if ((why = diff_generated_reason(f->path, text, len, detail, sizeof(detail))) != NULL &&
+	    (strchr(detail, '"') == NULL || marker_in_base(d, f, detail))) {
+		error = set_skip(f, why, detail);
+		goto cleanup;
+	}
+	if (f->status != DIFF_STATUS_ADDED && !git_oid_is_zero(&f->old_oid) &&
+	    git_blob_lookup(&old, d->repo, &f->old_oid) == 0 && !git_blob_is_binary(old)) {
+		old_text = git_blob_rawcontent(old);
+		old_len = (size_t)git_blob_rawsize(old);
+	}
+	if ((error = diff_line_index(&f->line_off, &f->n_lines, text, len)) < 0 ||
+	    (error = file_hunks(f, old_text, old_len, text, len, &targets, &n_targets)) < 0 ||
+	    (error = diff_widen(&f->ranges, &f->n_ranges, text, f->line_off, f->n_lines, f->lang, targets,
+				n_targets, f->changed, f->n_changed, policy->context_lines,
+				DIFF_WIDEN_MAX_LINES)) < 0)
+		goto cleanup;
+	for (r = 0; r < f->n_ranges; r++) {
+		bytes += f->line_off[f->ranges[r].end] - f->line_off[f->ranges[r].start - 1];
+		lines += f->ranges[r].end - f->ranges[r].start + 1;
+	}
+	f->bytes_in_ranges = bytes;
+	f->est_tokens = diff_estimate_tokens(bytes, lines) + 16 * f->n_ranges;
+	if (f->n_ranges == 0)
+		error = set_skip(f, DIFF_SKIP_UNCHANGED, "no changed lines");
+	else
+		error = find_refs(d, idx, text, stems, n_stems);
+cleanup:
+	free(targets);
+	git_blob_free(old);
+	git_blob_free(blob);
+	git_odb_free(odb);
+	return error;
+}
+
+/* The first pass: what can be decided from the delta alone. */
+static int classify_delta(struct diff_file *f, const git_diff_delta *dd, const struct config *policy)
+{
+	const char *newp = dd->new_file.path, *oldp = dd->old_file.path, *why;
+	git_filemode_t mode;
+
+	switch (dd->status) {
+	case GIT_DELTA_ADDED: f->status = DIFF_STATUS_ADDED; break;
+	case GIT_DELTA_DELETED: f->status = DIFF_STATUS_DELETED; break;
+	case GIT_DELTA_RENAMED: f->status = DIFF_STATUS_RENAMED; break;
+	case GIT_DELTA_COPIED: f->status = DIFF_STATUS_COPIED; break;
+	case GIT_DELTA_TYPECHANGE: f->status = DIFF_STATUS_TYPECHANGE; break;
+	default: f->status = DIFF_STATUS_MODIFIED; break;
+	}
+	if (f->status == DIFF_STATUS_DELETED)
+		newp = oldp;
+	if (!(f->path = strdup(newp)) || !(f->old_path = strdup(oldp)))
+		return trb_err_oom();
+	f->similarity = dd->similarity;
+	git_oid_cpy(&f->old_oid, &dd->old_file.id);
+	git_oid_cpy(&f->new_oid, &dd->new_file.id);
+	f->lang = diff_lang_of_path(f->path);
+	if ((why = trb_path_check(newp, strlen(newp))) || (why = trb_path_check(oldp, strlen(oldp))))
+		return set_skip(f, DIFF_SKIP_UNSAFE, why);
+	if (f->status == DIFF_STATUS_DELETED)
+		return set_skip(f, DIFF_SKIP_DELETED, NULL);
+	mode = dd->new_file.mode;
+	if (mode == GIT_FILEMODE_COMMIT)
+		return set_skip(f, DIFF_SKIP_SUBMODULE, NULL);
+	if (mode == GIT_FILEMODE_LINK)
+		return set_skip(f, DIFF_SKIP_SYMLINK, NULL);
+	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+		return set_skip(f, DIFF_SKIP_UNSAFE, "not a regular file");
+	if (!config_path_included(policy, f->path))
+		return set_skip(f, DIFF_SKIP_EXCLUDED, "paths.include / paths.exclude");
+	if (git_oid_equal(&dd->old_file.id, &dd->new_file.id) && dd->old_file.mode != GIT_FILEMODE_LINK) {
+		if (f->status == DIFF_STATUS_MODIFIED)
+			return set_skip(f, DIFF_SKIP_MODE_ONLY, NULL);
+		return set_skip(f, DIFF_SKIP_UNCHANGED, f->status == DIFF_STATUS_COPIED ? "copied" : "renamed");
+	}
+	if (f->status == DIFF_STATUS_TYPECHANGE)
+		memset(&f->old_oid, 0, sizeof(f->old_oid));  /* was a link or submodule: nothing textual to diff against */
+	return 0;
+}
+
+int diff_run(struct diff *d, const struct diff_opts *opts)
+{
+	git_commit *mb = NULL, *head = NULL;
+	git_tree *mb_tree = NULL, *head_tree = NULL;
+	git_diff *gd = NULL;
+	git_diff_options o;
+	git_diff_find_options fo;
+	struct stem *stems = NULL;
+	size_t i, n, n_stems = 0;
+	int error = 0;
+
+	if ((error = git_commit_lookup(&mb, d->repo, &d->merge_base)) < 0 ||
+	    (error = git_commit_lookup(&head, d->repo, &d->head)) < 0 ||
+	    (error = git_commit_tree(&mb_tree, mb)) < 0 || (error = git_commit_tree(&head_tree, head)) < 0) {
+		error = trb_err_set(TRB_ERROR, "cannot read the commits: %s",
+				    git_error_last() ? git_error_last()->message : "unknown error");
+		goto cleanup;
+	}
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+	o.context_lines = 0;
+	/* binary detection is ours (on the head blob); skipping libgit2's keeps the tree diff from
+	 * loading blobs and consulting diff drivers */
+	o.flags = GIT_DIFF_INCLUDE_TYPECHANGE | GIT_DIFF_SKIP_BINARY_CHECK;
+	if (git_diff_tree_to_tree(&gd, d->repo, mb_tree, head_tree, &o) < 0) {
+		error = trb_err_set(TRB_ERROR, "cannot diff the trees: %s",
+				    git_error_last() ? git_error_last()->message : "unknown error");
+		goto cleanup;
+	}
+	fo.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES;
+	fo.rename_limit = 1000;  /* fixed: a repository's diff.renameLimit must not make us quadratic */
+	if (git_diff_find_similar(gd, &fo) < 0) {
+		error = trb_err_set(TRB_ERROR, "rename detection failed: %s",
+				    git_error_last() ? git_error_last()->message : "unknown error");
+		goto cleanup;
+	}
+	n = git_diff_num_deltas(gd);
+	if (n && !(d->files = calloc(n, sizeof(*d->files)))) {
+		error = trb_err_oom();
+		goto cleanup;
+	}
+	for (i = 0; i < n; i++) {
+		d->n_files++;
+		if ((error = classify_delta(&d->files[i], git_diff_get_delta(gd, i), opts->policy)) < 0)
+			goto cleanup;
+	}
+	if ((error = build_stems(&stems, &n_stems, d)) < 0)
+		goto cleanup;
+	for (i = 0; i < n; i++) {
+		if (!d->files[i].skip && (error = review_file(d, i, opts->policy, stems, n_stems)) < 0)
+			goto cleanup;
+		if (opts->progress)
+			opts->progress(i + 1, n, opts->payload);
+	}
+cleanup:
+	free(stems);
+	git_diff_free(gd);
+	git_tree_free(mb_tree);
+	git_tree_free(head_tree);
+	git_commit_free(mb);
+	git_commit_free(head);
+	return error;
+}

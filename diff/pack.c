@@ -1,0 +1,312 @@
+/* diff/pack.c: packs the reviewed ranges into review units under a token budget, and units into
+ * shards. Deterministic: the same diff always gives the same units in the same order. */
+#include "diff/diff_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+
+#define PART_OVERHEAD 16   /* tokens for a part's header (path, line range) */
+
+struct packer {
+	struct diff *d;
+	size_t budget;
+	struct diff_unit cur;
+	size_t cap_parts;
+	size_t cap_units;
+};
+
+static uint32_t count_changed(const struct diff_file *f, uint32_t start, uint32_t end)
+{
+	size_t lo = 0, hi = f->n_changed;
+	uint32_t n = 0;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (f->changed[mid] < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < f->n_changed && f->changed[lo] <= end; lo++)
+		n++;
+	return n;
+}
+
+static size_t part_tokens(const struct diff_file *f, uint32_t start, uint32_t end)
+{
+	return diff_estimate_tokens(f->line_off[end] - f->line_off[start - 1], end - start + 1) + PART_OVERHEAD;
+}
+
+static int close_unit(struct packer *p)
+{
+	struct diff *d = p->d;
+
+	if (p->cur.n_parts == 0)
+		return 0;
+	if (d->n_units == p->cap_units) {
+		size_t cap = p->cap_units ? p->cap_units * 2 : 16;
+		struct diff_unit *v = realloc(d->units, cap * sizeof(*v));
+		if (!v)
+			return trb_err_oom();
+		d->units = v;
+		p->cap_units = cap;
+	}
+	p->cur.id = d->n_units + 1;
+	d->units[d->n_units++] = p->cur;
+	memset(&p->cur, 0, sizeof(p->cur));
+	p->cap_parts = 0;
+	return 0;
+}
+
+static int add_part(struct packer *p, size_t file, uint32_t start, uint32_t end)
+{
+	struct diff_file *f = &p->d->files[file];
+	struct diff_part *part;
+
+	if (p->cur.n_parts == p->cap_parts) {
+		size_t cap = p->cap_parts ? p->cap_parts * 2 : 8;
+		struct diff_part *v = realloc(p->cur.parts, cap * sizeof(*v));
+		if (!v)
+			return trb_err_oom();
+		p->cur.parts = v;
+		p->cap_parts = cap;
+	}
+	part = &p->cur.parts[p->cur.n_parts++];
+	part->file = file;
+	part->start = start;
+	part->end = end;
+	part->changed = count_changed(f, start, end);
+	p->cur.est_tokens += part_tokens(f, start, end);
+	p->cur.changed += part->changed;
+	if (f->unit == 0)
+		f->unit = p->d->n_units + 1;
+	return 0;
+}
+
+static int add_file(struct packer *p, size_t file)
+{
+	const struct diff_file *f = &p->d->files[file];
+	size_t r;
+	int error;
+
+	for (r = 0; r < f->n_ranges; r++)
+		if ((error = add_part(p, file, f->ranges[r].start, f->ranges[r].end)) < 0)
+			return error;
+	return 0;
+}
+
+/* A file over the budget: its ranges fill units in order; a range over the budget is cut at line
+ * boundaries, preferring a blank line in the last part of each piece. */
+static int add_big_file(struct packer *p, size_t file)
+{
+	const struct diff_file *f = &p->d->files[file];
+	size_t r;
+	int error;
+
+	for (r = 0; r < f->n_ranges; r++) {
+		uint32_t s = f->ranges[r].start, e = f->ranges[r].end;
+		size_t t = part_tokens(f, s, e);
+
+		if (t <= p->budget) {
+			if (p->cur.est_tokens + t > p->budget && (error = close_unit(p)) < 0)
+				return error;
+			if ((error = add_part(p, file, s, e)) < 0)
+				return error;
+			continue;
+		}
+		if ((error = close_unit(p)) < 0)
+			return error;
+		while (s <= e) {
+			uint32_t l = s, cut, blank = 0;
+			size_t acc = PART_OVERHEAD;
+			while (l <= e) {
+				size_t lt = diff_estimate_tokens(f->line_off[l] - f->line_off[l - 1], 1);
+				if (acc + lt > p->budget && l > s)
+					break;
+				acc += lt;
+				if (f->line_off[l] - f->line_off[l - 1] <= 1 && acc * 10 >= p->budget * 6)
+					blank = l;
+				l++;
+			}
+			cut = (l <= e && blank) ? blank : l - 1;
+			if ((error = add_part(p, file, s, cut)) < 0 || (error = close_unit(p)) < 0)
+				return error;
+			s = cut + 1;
+		}
+	}
+	return 0;
+}
+
+/* ---- grouping related files: same directory, or one names the other ---------------------------- */
+
+static size_t uf_find(size_t *parent, size_t x)
+{
+	while (parent[x] != x) {
+		parent[x] = parent[parent[x]];
+		x = parent[x];
+	}
+	return x;
+}
+
+static void uf_union(size_t *parent, size_t a, size_t b)
+{
+	a = uf_find(parent, a);
+	b = uf_find(parent, b);
+	if (a == b)
+		return;
+	/* the smaller index is the root, so component order follows file order */
+	if (a < b)
+		parent[b] = a;
+	else
+		parent[a] = b;
+}
+
+static size_t dir_len(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? (size_t)(s - path) : 0;
+}
+
+struct dir_key {
+	const char *dir;
+	size_t n;
+	size_t file;
+};
+
+static int cmp_by_dir(const void *a, const void *b)
+{
+	const struct dir_key *x = a, *y = b;
+	size_t n = x->n < y->n ? x->n : y->n;
+	int c = memcmp(x->dir, y->dir, n);
+
+	if (c)
+		return c;
+	if (x->n != y->n)
+		return x->n < y->n ? -1 : 1;
+	return x->file < y->file ? -1 : 1;
+}
+
+int diff_pack(struct diff *d, size_t unit_tokens, unsigned shards)
+{
+	struct packer p;
+	size_t *parent = NULL, *comp_tokens = NULL, i, j, k, n = d->n_files, m = 0;
+	struct dir_key *order = NULL;
+	int error = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.d = d;
+	p.budget = unit_tokens < 256 ? 256 : unit_tokens;
+	if (n == 0)
+		return 0;
+	if (!(parent = calloc(n, sizeof(*parent))) || !(order = calloc(n, sizeof(*order))) ||
+	    !(comp_tokens = calloc(n, sizeof(*comp_tokens)))) {
+		error = trb_err_oom();
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		parent[i] = i;
+		d->files[i].unit = 0;
+		if (!d->files[i].skip) {
+			order[m].dir = d->files[i].path;
+			order[m].n = dir_len(d->files[i].path);
+			order[m].file = i;
+			m++;
+		}
+	}
+	qsort(order, m, sizeof(*order), cmp_by_dir);
+	for (i = 1; i < m; i++)
+		if (order[i].n == order[i - 1].n && memcmp(order[i].dir, order[i - 1].dir, order[i].n) == 0)
+			uf_union(parent, order[i - 1].file, order[i].file);
+	for (i = 0; i < n; i++)
+		for (k = 0; !d->files[i].skip && k < d->files[i].n_refs; k++)
+			if (!d->files[d->files[i].refs[k]].skip)
+				uf_union(parent, i, d->files[i].refs[k]);
+	for (i = 0; i < n; i++)
+		if (!d->files[i].skip)
+			comp_tokens[uf_find(parent, i)] += d->files[i].est_tokens;
+	/* components in the order of their first file; each root is its component's first file */
+	for (i = 0; i < n; i++) {
+		if (d->files[i].skip || uf_find(parent, i) != i)
+			continue;
+		if (comp_tokens[i] <= p.budget) {
+			if (p.cur.est_tokens + comp_tokens[i] > p.budget && (error = close_unit(&p)) < 0)
+				goto done;
+			for (j = i; j < n; j++)
+				if (!d->files[j].skip && uf_find(parent, j) == i && (error = add_file(&p, j)) < 0)
+					goto done;
+			continue;
+		}
+		if ((error = close_unit(&p)) < 0)
+			goto done;
+		for (j = i; j < n; j++) {
+			const struct diff_file *f = &d->files[j];
+			if (f->skip || uf_find(parent, j) != i)
+				continue;
+			if (f->est_tokens > p.budget) {
+				if ((error = close_unit(&p)) < 0 || (error = add_big_file(&p, j)) < 0 ||
+				    (error = close_unit(&p)) < 0)
+					goto done;
+				continue;
+			}
+			if (p.cur.est_tokens + f->est_tokens > p.budget && (error = close_unit(&p)) < 0)
+				goto done;
+			if ((error = add_file(&p, j)) < 0)
+				goto done;
+		}
+		if ((error = close_unit(&p)) < 0)
+			goto done;
+	}
+	if ((error = close_unit(&p)) < 0)
+		goto done;
+	diff_assign_shards(d->units, d->n_units, shards ? shards : 1);
+done:
+	free(p.cur.parts);
+	free(parent);
+	free(order);
+	free(comp_tokens);
+	return error;
+}
+
+void diff_assign_shards(struct diff_unit *units, size_t n, unsigned shards)
+{
+	size_t *order, *load, i, j, t;
+	unsigned s;
+
+	if (shards <= 1 || n == 0) {
+		for (i = 0; i < n; i++)
+			units[i].shard = 1;
+		return;
+	}
+	order = calloc(n, sizeof(*order));
+	load = calloc(shards, sizeof(*load));
+	if (!order || !load) {
+		/* round-robin is still a partition */
+		for (i = 0; i < n; i++)
+			units[i].shard = (unsigned)(i % shards) + 1;
+		free(order);
+		free(load);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	/* insertion sort by tokens descending, index ascending: n is small and this is stable */
+	for (i = 1; i < n; i++) {
+		t = order[i];
+		for (j = i; j > 0 && (units[order[j - 1]].est_tokens < units[t].est_tokens); j--)
+			order[j] = order[j - 1];
+		order[j] = t;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned best = 0;
+		for (s = 1; s < shards; s++)
+			if (load[s] < load[best])
+				best = s;
+		units[order[i]].shard = best + 1;
+		load[best] += units[order[i]].est_tokens;
+	}
+	free(order);
+	free(load);
+}

@@ -1,0 +1,542 @@
+/* diff/widen.c: grows each hunk to the function or class around it, the way a reviewer reads it.
+ * Brace languages use a small lexer (strings and comments skipped) to pair braces; Python and Ruby
+ * use indentation. A wrong guess only costs context, never correctness: the changed lines are
+ * always kept. */
+#include "diff/diff_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+
+struct block {
+	uint32_t open, close;    /* header line (incl. signature) and closing line */
+	uint32_t depth;
+};
+
+struct blocks {
+	struct block *v;
+	size_t n, cap;
+};
+
+static int blocks_push(struct blocks *b, uint32_t open, uint32_t close, uint32_t depth)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		struct block *v = realloc(b->v, cap * sizeof(*v));
+		if (!v)
+			return trb_err_oom();
+		b->v = v;
+		b->cap = cap;
+	}
+	b->v[b->n].open = open;
+	b->v[b->n].close = close;
+	b->v[b->n].depth = depth;
+	b->n++;
+	return 0;
+}
+
+int diff_line_index(uint32_t **out, uint32_t *n_lines, const char *text, size_t len)
+{
+	uint32_t *off, n = 0;
+	size_t i, cap = 1;
+	const char *p;
+
+	*out = NULL;
+	*n_lines = 0;
+	if (len >= UINT32_MAX)
+		return trb_err_set(TRB_ELIMIT, "file too large to index");
+	for (p = text; (p = memchr(p, '\n', len - (size_t)(p - text))) != NULL; p++)
+		cap++;
+	if (!(off = malloc((cap + 1) * sizeof(*off))))
+		return trb_err_oom();
+	off[0] = 0;
+	for (i = 0; i < len; i++)
+		if (text[i] == '\n')
+			off[++n] = (uint32_t)(i + 1);
+	if (len > 0 && text[len - 1] != '\n')
+		off[++n] = (uint32_t)len;
+	*out = off;
+	*n_lines = n;
+	return 0;
+}
+
+/* ---- brace languages ------------------------------------------------------------------------ */
+
+struct lexer {
+	const char *line_comment;   /* "//" or "#" */
+	bool hash_comment;          /* PHP: '#' as well as "//" */
+	bool block_comment;
+	bool squote_string;         /* '...' is a string (JS, PHP, shell), else a char literal */
+	bool backtick_string;       /* JS template literals, Go raw strings */
+};
+
+static void lexer_for(struct lexer *lx, diff_lang_t lang)
+{
+	memset(lx, 0, sizeof(*lx));
+	lx->line_comment = "//";
+	lx->block_comment = true;
+	switch (lang) {
+	case DIFF_LANG_JS:
+	case DIFF_LANG_TS:
+		lx->squote_string = true;
+		lx->backtick_string = true;
+		break;
+	case DIFF_LANG_GO:
+		lx->backtick_string = true;
+		break;
+	case DIFF_LANG_PHP:
+		lx->squote_string = true;
+		lx->hash_comment = true;
+		break;
+	case DIFF_LANG_SHELL:
+		lx->line_comment = "#";
+		lx->block_comment = false;
+		lx->squote_string = true;
+		break;
+	default:
+		break;
+	}
+}
+
+static bool is_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return false;
+	return true;
+}
+
+/* Last non-space byte of a line, or 0. */
+static char last_char(const char *s, size_t n)
+{
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	return n ? s[n - 1] : 0;
+}
+
+/* Pairs braces; each pair becomes a block from the line of '{' to the line of '}'. */
+static int scan_braces(struct blocks *out, uint32_t **depth_out, const char *text,
+		       const uint32_t *off, uint32_t n_lines, diff_lang_t lang)
+{
+	struct lexer lx;
+	uint32_t *stack = NULL, *depth = NULL;
+	size_t sp = 0, scap = 0;
+	uint32_t line;
+	enum { CODE, BLOCK_COMMENT, BACKTICK } st = CODE;
+	int error = 0;
+
+	lexer_for(&lx, lang);
+	if (!(depth = calloc((size_t)n_lines + 2, sizeof(*depth))))
+		return trb_err_oom();
+	for (line = 1; line <= n_lines; line++) {
+		const char *s = text + off[line - 1];
+		size_t n = off[line] - off[line - 1], i = 0;
+
+		depth[line] = (uint32_t)sp;
+		while (i < n) {
+			char c = s[i];
+			if (st == BLOCK_COMMENT) {
+				if (c == '*' && i + 1 < n && s[i + 1] == '/') {
+					st = CODE;
+					i += 2;
+				} else {
+					i++;
+				}
+				continue;
+			}
+			if (st == BACKTICK) {
+				if (c == '\\' && lang != DIFF_LANG_GO)
+					i += 2;
+				else {
+					if (c == '`')
+						st = CODE;
+					i++;
+				}
+				continue;
+			}
+			if (lx.block_comment && c == '/' && i + 1 < n && s[i + 1] == '*') {
+				st = BLOCK_COMMENT;
+				i += 2;
+				continue;
+			}
+			if ((lx.line_comment[0] == '/' && c == '/' && i + 1 < n && s[i + 1] == '/') ||
+			    (lx.line_comment[0] == '#' && c == '#' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t')) ||
+			    (lx.hash_comment && c == '#'))
+				break;  /* rest of the line */
+			if (c == '"' || (c == '\'' && lx.squote_string)) {
+				/* ends at the quote or at the end of the line: an unclosed string must not
+				 * swallow the rest of the file */
+				char q = c;
+				i++;
+				while (i < n && s[i] != q && s[i] != '\n') {
+					if (s[i] == '\\' && !(lang == DIFF_LANG_SHELL && q == '\''))
+						i++;
+					i++;
+				}
+				i++;
+				continue;
+			}
+			if (c == '\'') {
+				/* char literal ('x', '\n', '\u{1F600}') or a Rust lifetime ('a) */
+				if (i + 2 < n && s[i + 1] != '\\' && s[i + 2] == '\'')
+					i += 3;
+				else if (i + 1 < n && s[i + 1] == '\\') {
+					size_t j = i + 2;
+					while (j < n && j < i + 12 && s[j] != '\'')
+						j++;
+					i = j + 1;
+				} else
+					i++;
+				continue;
+			}
+			if (c == '`' && lx.backtick_string) {
+				st = BACKTICK;
+				i++;
+				continue;
+			}
+			if (c == '{') {
+				if (sp == scap) {
+					size_t cap = scap ? scap * 2 : 32;
+					uint32_t *v = realloc(stack, cap * sizeof(*v));
+					if (!v) {
+						error = trb_err_oom();
+						goto done;
+					}
+					stack = v;
+					scap = cap;
+				}
+				stack[sp++] = line;
+			} else if (c == '}' && sp > 0) {
+				sp--;
+				if ((error = blocks_push(out, stack[sp], line, (uint32_t)sp)) < 0)
+					goto done;
+			}
+			i++;
+		}
+	}
+	depth[n_lines + 1] = (uint32_t)sp;
+done:
+	free(stack);
+	if (error < 0) {
+		free(depth);
+		return error;
+	}
+	*depth_out = depth;
+	return 0;
+}
+
+/* Moves a block's start up over its signature: lines at the same depth that do not end a
+ * statement (multi-line signatures, Allman braces, annotations, doc comments). */
+static uint32_t signature_start(const char *text, const uint32_t *off, const uint32_t *depth,
+				uint32_t open)
+{
+	uint32_t l = open, k;
+
+	for (k = 0; k < DIFF_SIGNATURE_LINES && l > 1; k++) {
+		const char *s = text + off[l - 2];
+		size_t n = off[l - 1] - off[l - 2];
+		char c = last_char(s, n);
+		if (is_blank(s, n) || c == ';' || c == '}' || c == '{' || depth[l - 1] != depth[open])
+			break;
+		l--;
+	}
+	return l;
+}
+
+/* ---- indentation languages ------------------------------------------------------------------ */
+
+static int indent_of(const char *s, size_t n, bool *blank)
+{
+	size_t i;
+	int col = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == ' ')
+			col++;
+		else if (s[i] == '\t')
+			col = (col / 8 + 1) * 8;
+		else
+			break;
+	}
+	*blank = (i >= n || s[i] == '\n' || s[i] == '\r' || s[i] == '#');
+	return col;
+}
+
+static bool starts_word(const char *s, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+
+	return n > k && memcmp(s, w, k) == 0 && (s[k] == ' ' || s[k] == '\t' || s[k] == '(' || s[k] == ':');
+}
+
+static bool is_header(diff_lang_t lang, const char *s, size_t n)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	if (lang == DIFF_LANG_PYTHON)
+		return starts_word(s, n, "def") || starts_word(s, n, "class") ||
+		       (starts_word(s, n, "async") && n > 9 && memcmp(s + 6, "def", 3) == 0);
+	return starts_word(s, n, "def") || starts_word(s, n, "class") || starts_word(s, n, "module");
+}
+
+static bool is_end(const char *s, size_t n)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	return n >= 3 && memcmp(s, "end", 3) == 0 && (n == 3 || s[3] == '\n' || s[3] == '\r' ||
+						      s[3] == ' ' || s[3] == '#');
+}
+
+/* Blocks that enclose `line`, innermost first: each `def`/`class` header with smaller indentation
+ * above it, with its end (dedent for Python, the matching `end` for Ruby). */
+static int scan_indent(struct blocks *out, const char *text, const uint32_t *off, uint32_t n_lines,
+		       diff_lang_t lang, uint32_t line)
+{
+	uint32_t l, e;
+	int cur, ind;
+	bool blank;
+	int error;
+
+	/* indentation of the target: of the first non-blank line at or after it */
+	cur = -1;
+	for (l = line; l <= n_lines && cur < 0; l++) {
+		ind = indent_of(text + off[l - 1], off[l] - off[l - 1], &blank);
+		if (!blank)
+			cur = ind;
+	}
+	if (cur < 0)
+		return 0;
+	cur++;  /* so that a header on the target line itself counts */
+	for (l = line; l >= 1 && cur > 0; l--) {
+		const char *s = text + off[l - 1];
+		size_t n = off[l] - off[l - 1];
+		ind = indent_of(s, n, &blank);
+		if (blank || ind >= cur)
+			continue;
+		cur = ind;
+		if (!is_header(lang, s, n))
+			continue;
+		/* the block ends before the next non-blank line indented <= ind (Python) or at the
+		 * `end` with the same indentation (Ruby) */
+		e = l;
+		for (uint32_t k = l + 1; k <= n_lines; k++) {
+			const char *t = text + off[k - 1];
+			size_t tn = off[k] - off[k - 1];
+			bool tb;
+			int ti = indent_of(t, tn, &tb);
+			if (tb)
+				continue;
+			if (ti <= ind) {
+				if (lang == DIFF_LANG_RUBY && ti == ind && is_end(t, tn))
+					e = k;
+				break;
+			}
+			e = k;
+		}
+		/* decorators above a Python header */
+		{
+			uint32_t h = l;
+			while (h > 1) {
+				const char *t = text + off[h - 2];
+				size_t tn = off[h - 1] - off[h - 2];
+				bool tb;
+				int ti = indent_of(t, tn, &tb);
+				if (tb || ti != ind || t[ti < (int)tn ? ti : 0] != '@')
+					break;
+				h--;
+			}
+			if ((error = blocks_push(out, h, e, (uint32_t)ind)) < 0)
+				return error;
+		}
+		if (ind == 0)
+			break;
+		if (l == 1)
+			break;
+	}
+	return 0;
+}
+
+/* ---- widening ------------------------------------------------------------------------------- */
+
+struct rangev {
+	struct diff_range *v;
+	size_t n, cap;
+};
+
+static int rv_push(struct rangev *r, uint32_t start, uint32_t end)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		struct diff_range *v = realloc(r->v, cap * sizeof(*v));
+		if (!v)
+			return trb_err_oom();
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n].start = start;
+	r->v[r->n].end = end;
+	r->v[r->n].changed = 0;
+	r->n++;
+	return 0;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct diff_range *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return 0;
+}
+
+static bool brace_lang(diff_lang_t l)
+{
+	return l != DIFF_LANG_NONE && l != DIFF_LANG_PYTHON && l != DIFF_LANG_RUBY && l != DIFF_LANG_SQL;
+}
+
+/* From blocks enclosing [a,b] (any order), the outermost that fits the cap; 0 when none. */
+static bool pick_block(const struct block *v, size_t n, uint32_t a, uint32_t b, unsigned cap,
+		       struct block *out, bool *any)
+{
+	size_t i;
+	bool found = false;
+
+	*any = false;
+	for (i = 0; i < n; i++) {
+		const struct block *k = &v[i];
+		if (k->open > a || k->close < b)
+			continue;
+		*any = true;
+		if (k->close - k->open + 1 > cap)
+			continue;
+		if (!found || k->close - k->open > out->close - out->open) {
+			*out = *k;
+			found = true;
+		}
+	}
+	return found;
+}
+
+/* The smallest block enclosing [a,b] (the one whose header names the function); false if none. */
+static bool innermost(const struct block *v, size_t n, uint32_t a, uint32_t b, struct block *out)
+{
+	size_t i;
+	bool found = false;
+
+	for (i = 0; i < n; i++)
+		if (v[i].open <= a && v[i].close >= b &&
+		    (!found || v[i].close - v[i].open < out->close - out->open)) {
+			*out = v[i];
+			found = true;
+		}
+	return found;
+}
+
+int diff_widen(struct diff_range **out, size_t *n_out, const char *text, const uint32_t *line_off,
+	       uint32_t n_lines, diff_lang_t lang, const struct diff_range *targets, size_t n_targets,
+	       const uint32_t *changed, size_t n_changed, unsigned context, unsigned cap)
+{
+	struct blocks blocks = {0}, local = {0};
+	struct rangev rv = {0};
+	uint32_t *depth = NULL;
+	size_t t, i, w, c;
+	int error = 0;
+
+	*out = NULL;
+	*n_out = 0;
+	if (n_lines == 0)
+		return 0;
+	if (brace_lang(lang)) {
+		if ((error = scan_braces(&blocks, &depth, text, line_off, n_lines, lang)) < 0)
+			goto done;
+		for (i = 0; i < blocks.n; i++)
+			blocks.v[i].open = signature_start(text, line_off, depth, blocks.v[i].open);
+	}
+	for (t = 0; t < n_targets; t++) {
+		uint32_t a = targets[t].start, b = targets[t].end, ends[2];
+		size_t e;
+
+		if (a < 1)
+			a = 1;
+		if (b > n_lines)
+			b = n_lines;
+		if (a > n_lines)
+			a = n_lines;
+		if (b < a)
+			b = a;
+		if ((error = rv_push(&rv, a, b)) < 0)
+			goto done;
+		/* each end of the hunk may sit in a different function */
+		ends[0] = a;
+		ends[1] = b;
+		for (e = 0; e < 2; e++) {
+			const struct block *bv;
+			size_t bn;
+			struct block pick = {0, 0, 0}, inner = {0, 0, 0};
+			bool any;
+
+			if (e == 1 && b == a)
+				break;
+			if (lang == DIFF_LANG_PYTHON || lang == DIFF_LANG_RUBY) {
+				local.n = 0;
+				if ((error = scan_indent(&local, text, line_off, n_lines, lang, ends[e])) < 0)
+					goto done;
+				bv = local.v;
+				bn = local.n;
+			} else {
+				bv = blocks.v;
+				bn = blocks.n;
+			}
+			if (pick_block(bv, bn, ends[e], ends[e], cap, &pick, &any)) {
+				if ((error = rv_push(&rv, pick.open, pick.close)) < 0)
+					goto done;
+			} else if (any && innermost(bv, bn, ends[e], ends[e], &inner)) {
+				/* too long to include: keep at least the header that names it */
+				uint32_t hend = inner.open + 2 < ends[e] ? inner.open + 2 : ends[e];
+				if ((error = rv_push(&rv, inner.open, hend)) < 0)
+					goto done;
+			}
+		}
+	}
+	/* context, clamp */
+	for (i = 0; i < rv.n; i++) {
+		rv.v[i].start = rv.v[i].start > context ? rv.v[i].start - context : 1;
+		rv.v[i].end = rv.v[i].end + context < n_lines ? rv.v[i].end + context : n_lines;
+	}
+	qsort(rv.v, rv.n, sizeof(*rv.v), cmp_range);
+	for (i = 0, w = 0; i < rv.n; i++) {
+		if (w > 0 && rv.v[i].start <= rv.v[w - 1].end + 1) {
+			if (rv.v[i].end > rv.v[w - 1].end)
+				rv.v[w - 1].end = rv.v[i].end;
+			continue;
+		}
+		rv.v[w++] = rv.v[i];
+	}
+	rv.n = w;
+	for (i = 0, c = 0; i < rv.n; i++) {
+		while (c < n_changed && changed[c] < rv.v[i].start)
+			c++;
+		while (c < n_changed && changed[c] <= rv.v[i].end) {
+			rv.v[i].changed++;
+			c++;
+		}
+	}
+	*out = rv.v;
+	*n_out = rv.n;
+	rv.v = NULL;
+done:
+	free(rv.v);
+	free(blocks.v);
+	free(local.v);
+	free(depth);
+	return error;
+}
