@@ -1,0 +1,127 @@
+/* findings/findings.c: the containers of the finding model. */
+#include "findings/findings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+
+static const char *const status_names[] = {"confirmed", "rejected", "uncertain", "unverified", "suppressed"};
+static const char *const source_names[] = {"finder", "rule", "import"};
+
+const char *findings_status_name(finding_status_t s)
+{
+	return (unsigned)s <= FINDING_SUPPRESSED ? status_names[s] : "?";
+}
+
+const char *findings_source_name(finding_source_t s)
+{
+	return (unsigned)s <= FINDING_SOURCE_IMPORT ? source_names[s] : "?";
+}
+
+int findings_new(struct findings **out)
+{
+	if (!(*out = calloc(1, sizeof(**out))))
+		return trb_err_oom();
+	(*out)->run.gate_pass = true;
+	return 0;
+}
+
+int findings_add(struct finding **out, struct findings *fs)
+{
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? fs->cap * 2 : 16;
+		struct finding *v = realloc(fs->v, cap * sizeof(*v));
+		if (!v)
+			return trb_err_oom();
+		fs->v = v;
+		fs->cap = cap;
+	}
+	*out = &fs->v[fs->n++];
+	memset(*out, 0, sizeof(**out));
+	return 0;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void finding_dispose(struct finding *f)
+{
+	size_t i;
+
+	free(f->id);
+	free(f->fingerprint);
+	free(f->path);
+	free(f->category);
+	free(f->cwe);
+	free(f->title);
+	free(f->description);
+	free(f->exploit_scenario);
+	free(f->recommendation);
+	for (i = 0; i < f->n_flow; i++) {
+		free(f->flow[i].path);
+		free(f->flow[i].note);
+	}
+	free(f->flow);
+	free(f->rule_id);
+	free(f->snippet);
+	free(f->verification.verdict);
+	free(f->verification.reason);
+	free(f->verification.model);
+	free(f->patch.diff);
+	free(f->patch.explanation);
+	free(f->patch.dropped);
+	free(f->suppression.kind);
+	free(f->suppression.reason);
+	free(f->suppression.owner);
+	free(f->suppression.expires);
+	memset(f, 0, sizeof(*f));
+}
+
+void findings_free(struct findings *fs)
+{
+	size_t i;
+	int a;
+
+	if (!fs)
+		return;
+	for (i = 0; i < fs->n; i++)
+		finding_dispose(&fs->v[i]);
+	free(fs->v);
+	for (i = 0; i < fs->n_unreviewed; i++) {
+		free_strv(fs->unreviewed[i].paths, fs->unreviewed[i].n_paths);
+		free(fs->unreviewed[i].reason);
+	}
+	free(fs->unreviewed);
+	for (i = 0; i < fs->n_skipped; i++) {
+		free(fs->skipped[i].path);
+		free(fs->skipped[i].reason);
+		free(fs->skipped[i].detail);
+	}
+	free(fs->skipped);
+	free(fs->run.scan_id);
+	free(fs->run.tool_version);
+	free(fs->run.repository);
+	free(fs->run.merge_request);
+	free(fs->run.base);
+	free(fs->run.head);
+	free(fs->run.merge_base);
+	free(fs->run.range_source);
+	free(fs->run.policy_source);
+	free(fs->run.policy_sha256);
+	for (a = 0; a < CONFIG_AGENT_COUNT; a++) {
+		free(fs->run.models[a]);
+		free(fs->run.prompts[a]);
+	}
+	free(fs->run.started_at);
+	free(fs->run.shard);
+	free_strv(fs->run.notices, fs->run.n_notices);
+	free_strv(fs->run.gate_reasons, fs->run.n_gate_reasons);
+	free(fs);
+}

@@ -1,0 +1,139 @@
+/* findings/findings.h: the finding model and the run record every output is derived from.
+ * In: findings from rules/ and agents/, the policy (suppressions, gate), the diff's run facts.
+ * Out: struct findings (owned by the caller; findings_free()), fingerprints stable under line
+ * shifts, de-duplication, suppressions, the gate decision, and findings.json in both directions.
+ * Never calls the network; never reads the repository. */
+#ifndef TRB_FINDINGS_FINDINGS_H
+#define TRB_FINDINGS_FINDINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "util/sev.h"
+
+typedef enum { FINDING_SOURCE_FINDER, FINDING_SOURCE_RULE, FINDING_SOURCE_IMPORT } finding_source_t;
+
+typedef enum {
+	FINDING_CONFIRMED,    /* the verifier agreed */
+	FINDING_REJECTED,     /* the verifier refuted it (kept, with the reason) */
+	FINDING_UNCERTAIN,    /* the verifier could not decide */
+	FINDING_UNVERIFIED,   /* no verifier ran (rule hits, no credentials, verifier disabled) */
+	FINDING_SUPPRESSED    /* a policy suppression or an inline tribunal-ignore matched */
+} finding_status_t;
+
+struct finding_step {
+	char *path;
+	uint32_t line;
+	char *note;
+};
+
+struct finding {
+	char *id;                     /* "F1", "F2", ... in report order */
+	char *fingerprint;            /* 32 hex digits; see findings_fingerprint() */
+	finding_source_t source;
+	finding_status_t status;
+	bool pre_existing;            /* wholly in unchanged context, not reached by the change */
+	bool gating;                  /* set by findings_gate() */
+	bool in_diff;                 /* every line of the finding is a changed line of the diff */
+	size_t unit;                  /* review unit id (0: none) */
+	char *path;
+	uint32_t start_line, end_line;
+	char *category;               /* "sql-injection", "hardcoded-secret", ... */
+	char *cwe;                    /* "CWE-89" */
+	trb_sev_t severity;
+	double confidence;            /* 0..1 */
+	char *title;
+	char *description;
+	char *exploit_scenario;
+	char *recommendation;
+	struct finding_step *flow;
+	size_t n_flow;
+	char *rule_id;                /* rules: the rule's id */
+	char *snippet;                /* the flagged head lines (secrets already masked), may be NULL */
+	struct {
+		bool done;
+		char *verdict;            /* confirmed | rejected | uncertain */
+		char *reason;
+		char *model;
+		unsigned votes;
+		bool exploitable, mitigated, consistent;
+	} verification;
+	struct {
+		bool present;
+		char *diff;               /* unified diff against head */
+		char *explanation;
+		bool applies;
+		bool reverified;
+		char *dropped;            /* why a proposed patch was not offered, or NULL */
+	} patch;
+	struct {
+		bool present;
+		char *kind;               /* "policy" | "inline" */
+		char *reason;
+		char *owner;
+		char *expires;            /* YYYY-MM-DD or NULL */
+	} suppression;
+};
+
+struct findings_unreviewed {
+	size_t unit;
+	char **paths;
+	size_t n_paths;
+	char *reason;                 /* "budget exhausted", "model refused", "provider error", "no credentials" */
+};
+
+struct findings_skipped {
+	char *path;
+	char *reason;
+	char *detail;
+};
+
+struct findings_run {
+	char *scan_id;
+	char *tool_version;
+	char *repository;             /* owner/name or project path when known */
+	char *merge_request;
+	char *base, *head, *merge_base;   /* hex SHAs */
+	char *range_source;           /* github | gitlab | jenkins | flags | default */
+	char *policy_source;          /* base | head | file | default */
+	char *policy_sha256;
+	char *models[CONFIG_AGENT_COUNT];
+	char *prompts[CONFIG_AGENT_COUNT];   /* sha256 of each prompt */
+	char *started_at;             /* RFC 3339 UTC */
+	uint64_t duration_ms;
+	char *shard;                  /* "I/N" or NULL */
+	size_t units_total, units_reviewed, units_not_reviewed;
+	uint64_t tokens_input, tokens_output, tokens_cache_read, tokens_cache_write;
+	double cost_usd;
+	bool agents_ran;              /* false: no agent reviewed anything (e.g. no credentials) */
+	char **notices;               /* loud run-level notes ("no agent reviewed this code: ...") */
+	size_t n_notices;
+	bool gate_pass;
+	char **gate_reasons;
+	size_t n_gate_reasons;
+	config_mode_t mode;
+};
+
+struct findings {
+	struct finding *v;
+	size_t n, cap;
+	struct findings_unreviewed *unreviewed;
+	size_t n_unreviewed;
+	struct findings_skipped *skipped;
+	size_t n_skipped;
+	struct findings_run run;
+};
+
+int findings_new(struct findings **out);
+void findings_free(struct findings *fs);
+
+/* Appends a zeroed finding and returns it through *out (owned by fs; valid until the next add). */
+int findings_add(struct finding **out, struct findings *fs);
+void finding_dispose(struct finding *f);
+
+const char *findings_status_name(finding_status_t s);
+const char *findings_source_name(finding_source_t s);
+
+#endif
