@@ -36,7 +36,10 @@ struct finding {
 	finding_status_t status;
 	bool pre_existing;            /* wholly in unchanged context, not reached by the change */
 	bool gating;                  /* set by findings_gate() */
-	bool in_diff;                 /* every line of the finding is a changed line of the diff */
+	bool in_diff;                 /* start..end are all added lines of one hunk: a multi-line inline
+				       * review comment fits */
+	uint32_t anchor_line;         /* an added head line inside start..end for a single-line inline
+				       * comment; 0 when none (the finding then goes in the review body) */
 	size_t unit;                  /* review unit id (0: none) */
 	char *path;
 	uint32_t start_line, end_line;
