@@ -1,0 +1,68 @@
+# Shared helpers for integration tests (sourced by bash). Test scripts may use the git CLI to
+# build fixtures; the product itself never shells out.
+set -euo pipefail
+: "${TRIBUNAL:?set TRIBUNAL to the tribunal binary}"
+ROOT=$(pwd)
+VALIDATE=${VALIDATE:-$ROOT/../shared/validate/validate}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# No CI variables from the machine running the tests may leak into them.
+unset GITHUB_ACTIONS GITHUB_EVENT_PATH GITHUB_BASE_REF GITHUB_SHA GITHUB_STEP_SUMMARY GITLAB_CI \
+	CI_MERGE_REQUEST_DIFF_BASE_SHA CI_MERGE_REQUEST_TARGET_BRANCH_SHA CI_COMMIT_SHA \
+	CI_MERGE_REQUEST_IID CHANGE_TARGET CHANGE_ID GIT_COMMIT ANTHROPIC_API_KEY OPENAI_API_KEY \
+	ANTHROPIC_BASE_URL OPENAI_BASE_URL GIT_DIR GIT_WORK_TREE 2>/dev/null || true
+
+# Fixed identity and dates: the same fixture always has the same SHAs, so golden files can hold them.
+export GIT_AUTHOR_NAME=Fixture GIT_AUTHOR_EMAIL=fixture@example.com
+export GIT_COMMITTER_NAME=Fixture GIT_COMMITTER_EMAIL=fixture@example.com
+export GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z"
+export GIT_CONFIG_NOSYSTEM=1 HOME=$TMP
+
+die() { echo "FAIL: $*" >&2; exit 1; }
+
+# new_repo DIR: an empty repository on branch main
+new_repo() {
+	git init -q -b main "$1"
+	git -C "$1" config core.autocrlf false
+}
+
+# commit DIR MESSAGE: commits everything in the working tree
+commit() {
+	git -C "$1" add -A
+	git -C "$1" commit -q --allow-empty -m "$2"
+}
+
+# expect_rc WANT CMD...: runs CMD, fails unless it exits with WANT; output in $OUT
+expect_rc() {
+	local want=$1 rc=0
+	shift
+	OUT=$("$@" 2>&1) || rc=$?
+	[ "$rc" -eq "$want" ] || die "expected exit $want, got $rc from: $*
+$OUT"
+}
+
+# expect_in TEXT NEEDLE: fails unless NEEDLE occurs in TEXT
+expect_in() {
+	case $1 in *"$2"*) ;; *) die "expected to find '$2' in:
+$1" ;; esac
+}
+
+# golden NAME FILE: compares FILE with tests/golden/NAME; UPDATE_GOLDEN=1 rewrites it
+golden() {
+	local want=$ROOT/tests/golden/$1
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		mkdir -p "$(dirname "$want")"
+		cp "$2" "$want"
+		return 0
+	fi
+	[ -f "$want" ] || die "missing golden file tests/golden/$1 (run with UPDATE_GOLDEN=1)"
+	diff -u "$want" "$2" >&2 || die "output differs from tests/golden/$1"
+}
+
+# plan_json REPO [ARGS...]: plan --json without the parts that change between versions
+plan_json() {
+	local repo=$1
+	shift
+	"$TRIBUNAL" plan --json --repo "$repo" "$@" | jq -S 'del(.tool, .estimate)'
+}

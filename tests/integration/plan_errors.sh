@@ -1,0 +1,52 @@
+# Errors a user can act on, exit 2: not a repository, unknown revision, no common ancestor,
+# a single-commit repository, a shallow clone without the base (with the fix for each CI).
+# An empty diff is not an error: it passes with a note.
+. tests/integration/lib.sh
+
+mkdir "$TMP/plain"
+expect_rc 2 "$TRIBUNAL" plan --repo "$TMP/plain"
+expect_in "$OUT" "not a git repository"
+
+R=$TMP/repo
+new_repo "$R"
+echo one > "$R/a.txt"
+commit "$R" first
+expect_rc 2 "$TRIBUNAL" plan --repo "$R"
+expect_in "$OUT" "HEAD~1 does not exist"
+expect_rc 2 "$TRIBUNAL" plan --repo "$R" --base nosuchbranch
+expect_in "$OUT" "unknown base revision 'nosuchbranch'"
+
+# an empty diff passes, with a note
+expect_rc 0 "$TRIBUNAL" plan --repo "$R" --base main --head main
+expect_in "$OUT" "changes no files"
+"$TRIBUNAL" plan --repo "$R" --base main --head main --json | jq -e '.totals.units == 0 and .totals.files_changed == 0' >/dev/null \
+	|| die "empty diff: expected zero units"
+
+# no common ancestor: an orphan branch
+git -C "$R" checkout -q --orphan other
+echo two > "$R/b.txt"
+commit "$R" orphan
+expect_rc 2 "$TRIBUNAL" plan --repo "$R" --base main --head other
+expect_in "$OUT" "no common ancestor"
+
+# a shallow clone without the base commit
+S=$TMP/src
+new_repo "$S"
+for i in 1 2 3 4; do echo "$i" > "$S/f.txt"; commit "$S" "c$i"; done
+git -C "$S" update-ref refs/remotes/origin/main HEAD~3
+BASE=$(git -C "$S" rev-parse HEAD~3)
+git clone -q --depth 1 "file://$S" "$TMP/shallow"
+expect_rc 2 "$TRIBUNAL" plan --repo "$TMP/shallow" --base "$BASE"
+expect_in "$OUT" "shallow clone"
+expect_in "$OUT" "fetch-depth: 0"
+expect_in "$OUT" "GIT_DEPTH: 0"
+expect_in "$OUT" "shallow: false"
+# the same through the GitHub environment: a depth-1 checkout has no origin/main
+git -C "$TMP/shallow" update-ref -d refs/remotes/origin/main
+expect_rc 2 env GITHUB_ACTIONS=true GITHUB_BASE_REF=main GITHUB_SHA="$(git -C "$TMP/shallow" rev-parse HEAD)" \
+	"$TRIBUNAL" plan --repo "$TMP/shallow"
+expect_in "$OUT" "fetch-depth: 0"
+
+# bad values from the CI environment are refused, naming the variable
+expect_rc 2 env GITLAB_CI=true CI_MERGE_REQUEST_DIFF_BASE_SHA='HEAD; rm -rf /' "$TRIBUNAL" plan --repo "$R"
+expect_in "$OUT" "CI_MERGE_REQUEST_DIFF_BASE_SHA is not a commit SHA"
