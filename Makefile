@@ -39,7 +39,7 @@ $(BUILD)/tribunal: $(BUILD)/obj/cmd/main.o $(BUILD)/libtribunal.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(HELPER_OBJ) $(BUILD)/libtribunal.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(HELPER_OBJ) $(BUILD)/libtribunal.a $(LDLIBS) $(TEST_LDLIBS)
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-missing-field-initializers $(LDFLAGS) -o $@ $< $(HELPER_OBJ) $(BUILD)/libtribunal.a $(LDLIBS) $(TEST_LDLIBS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
