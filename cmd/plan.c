@@ -291,8 +291,8 @@ static void plan_text(struct trb_buf *b, const struct diff *d, const struct conf
 			trb_buf_putc(b, '\n');
 		}
 	}
-	trb_buf_printf(b, "\ntotals    %zu files changed: %zu reviewed, %zu skipped; %zu units, %zu changed lines, "
-		       "~%zu tokens of code\n", d->n_files, reviewed, skipped, units, changed, tokens);
+	trb_buf_printf(b, "\ntotals    %zu files changed: %zu reviewed, %zu skipped; %zu unit%s, %zu changed lines, "
+		       "~%zu tokens of code\n", d->n_files, reviewed, skipped, units, units == 1 ? "" : "s", changed, tokens);
 	if (d->n_files == 0)
 		trb_buf_puts(b, "note      the merge request changes no files: nothing to review, the gate passes\n");
 	trb_buf_puts(b, "estimate  ");
