@@ -1,0 +1,1396 @@
+/* llm/client.c: the scheduler. One thread, one curl multi handle (cf. curl's parallel_transfers
+ * and redis ae.c): a queue of encoded calls, up to budget.concurrency transfers in flight,
+ * curl_multi_poll, then each finished transfer is classified into a reply, a retry (a deadline in
+ * the queue, never a sleep) or a final failure. Budgets are checked before a call is sent; the
+ * callback of every call runs exactly once, from llm_run(), and may queue more calls. */
+#include "llm/llm.h"
+
+#include <curl/curl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "llm/audit.h"
+#include "llm/wire.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/escape.h"
+
+#define N_PROVIDERS 2
+#define SNIPPET_BYTES 100       /* of an HTML or unparseable error body */
+#define PROVIDER_MSG_BYTES 300  /* of a provider's error message */
+
+struct provider {
+	char *url;                /* the endpoint */
+	char *origin;             /* scheme://host[:port], for messages (no credentials, no path) */
+	char *key;                /* NULL when the variable is not set */
+	const char *key_var;      /* ANTHROPIC_API_KEY | OPENAI_API_KEY */
+	const char *base_var;     /* ANTHROPIC_BASE_URL | OPENAI_BASE_URL */
+	bool azure;               /* OPENAI_API_TYPE=azure: api-key header */
+	bool official;            /* api.openai.com: max_completion_tokens */
+	uint64_t paused_until;    /* monotonic ms: a 429 holds every queued call to this provider */
+};
+
+struct call {
+	struct call *next;
+	uint64_t seq;
+	int priority;
+	config_agent_t agent;
+	config_provider_t provider;
+	const char *model;
+	int unit;
+	unsigned turn;
+	llm_done_fn done;
+	void *payload;
+
+	char *body;
+	size_t body_len;
+	cJSON *tree;              /* kept only when the call may be resent with a larger max_tokens */
+	const char *max_key;
+	unsigned max_tokens, max_tokens_retry;
+	struct curl_slist *headers;
+
+	uint64_t ready_at;        /* monotonic ms */
+	uint64_t first_sent;      /* 0 until sent */
+	uint64_t est_tokens;      /* input estimate: body bytes / 4 */
+	uint64_t rsv_tokens;      /* reserved while in flight: input estimate + max_tokens */
+	double rsv_usd;
+	unsigned attempts;
+	bool extended;
+
+	/* the transfer in flight */
+	CURL *easy;
+	struct trb_buf rbody;
+	bool too_large;
+	bool html;
+	int64_t retry_after_ms;   /* -1: none */
+	char *hdr_request_id;
+	char errbuf[CURL_ERROR_SIZE];
+	uint64_t attempt_start;
+	bool deadline_bound;      /* the attempt's timeout is the overall deadline */
+
+	struct llm_response resp;
+};
+
+struct llm_client {
+	const struct config *policy;
+	struct llm_options o;
+	struct llm_audit audit;
+	struct provider prov[N_PROVIDERS];
+	char *cainfo, *capath;
+	CURLM *multi;
+	struct call *queue;       /* by priority, then submission order */
+	struct call *done_head, *done_tail;
+	struct call **flight;     /* in-flight calls, up to concurrency */
+	size_t in_flight;
+	unsigned concurrency;
+	uint64_t start, deadline; /* monotonic ms; deadline 0: none */
+	uint64_t seq;
+	uint64_t rng;
+	uint64_t spent_tokens, rsv_tokens;
+	double spent_usd, rsv_usd;
+	struct llm_price price[CONFIG_AGENT_COUNT];
+	bool price_known[CONFIG_AGENT_COUNT];
+	struct llm_totals totals;
+	bool running;
+	int run_error;
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static const char *default_getenv(const char *name, void *payload)
+{
+	(void)payload;
+	return getenv(name);
+}
+
+static double default_rand(void *payload)
+{
+	uint64_t *s = payload;
+	/* xorshift64*: jitter only, nothing secret depends on it */
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return (double)((*s * 0x2545F4914F6CDD1DULL) >> 11) / 9007199254740992.0;
+}
+
+static const char *env(const struct llm_client *c, const char *name)
+{
+	const char *v = c->o.getenv(name, c->o.getenv_payload);
+	return v && v[0] ? v : NULL;
+}
+
+static void wipe(char *s)
+{
+	volatile char *p = s;
+	if (!s)
+		return;
+	while (*p)
+		*p++ = 0;
+}
+
+/* ---- setup ---- */
+
+/* Endpoint URL and the origin shown in messages. Userinfo in the base URL is refused: credentials
+ * go in the key variables, where they stay out of messages. */
+static int provider_urls(struct provider *p, const char *base, const char *path, const char *api_version)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *user = NULL;
+	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_SMALL);
+	const char *q;
+	size_t blen;
+	int error = 0;
+
+	if (!u)
+		return trb_err_oom();
+	if (curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0) ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		error = trb_err_set(TRB_EINVAL, "%s is not an http(s) URL", p->base_var);
+		goto cleanup;
+	}
+	if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK && user) {
+		error = trb_err_set(TRB_EINVAL, "%s must not hold a user name or password; put the key in %s",
+				    p->base_var, p->key_var);
+		goto cleanup;
+	}
+	curl_url_get(u, CURLUPART_PORT, &port, 0);
+	trb_buf_printf(&b, "%s://%s%s%s", scheme, host, port ? ":" : "", port ? port : "");
+	if (!(p->origin = trb_buf_detach(&b))) {
+		error = trb_err_oom();
+		goto cleanup;
+	}
+	/* {base}{path}, keeping a query (Azure: ?api-version=...) after the path */
+	q = strchr(base, '?');
+	blen = q ? (size_t)(q - base) : strlen(base);
+	while (blen > 0 && base[blen - 1] == '/')
+		blen--;
+	trb_buf_put(&b, base, blen);
+	trb_buf_puts(&b, path);
+	if (q)
+		trb_buf_puts(&b, q);
+	else if (api_version)
+		trb_buf_printf(&b, "?api-version=%s", api_version);
+	if (!(p->url = trb_buf_detach(&b)))
+		error = trb_err_oom();
+cleanup:
+	trb_buf_dispose(&b);
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(user);
+	curl_url_cleanup(u);
+	return error;
+}
+
+static int provider_setup(struct llm_client *c, config_provider_t id)
+{
+	struct provider *p = &c->prov[id];
+	const char *base, *key, *type;
+	int error;
+
+	if (id == CONFIG_PROVIDER_ANTHROPIC) {
+		p->key_var = "ANTHROPIC_API_KEY";
+		p->base_var = "ANTHROPIC_BASE_URL";
+		base = env(c, "ANTHROPIC_BASE_URL");
+		if ((error = provider_urls(p, base ? base : "https://api.anthropic.com", "/v1/messages", NULL)) < 0)
+			return error;
+	} else {
+		p->key_var = "OPENAI_API_KEY";
+		p->base_var = "OPENAI_BASE_URL";
+		base = env(c, "OPENAI_BASE_URL");
+		type = env(c, "OPENAI_API_TYPE");
+		p->azure = type && !strcasecmp(type, "azure");
+		if ((error = provider_urls(p, base ? base : "https://api.openai.com/v1", "/chat/completions",
+					   p->azure ? env(c, "OPENAI_API_VERSION") : NULL)) < 0)
+			return error;
+		p->official = !strcmp(p->origin, "https://api.openai.com");
+	}
+	if ((key = env(c, p->key_var))) {
+		if (strpbrk(key, "\r\n"))
+			return trb_err_set(TRB_EINVAL, "%s contains a line break", p->key_var);
+		if (!(p->key = llm_strdup(key)))
+			return TRB_ENOMEM;
+	}
+	return 0;
+}
+
+int llm_client_new(struct llm_client **out, const struct config *policy, const struct llm_options *opts)
+{
+	struct llm_client *c;
+	const char *ca;
+	size_t a;
+	int error;
+
+	*out = NULL;
+	if (!(c = calloc(1, sizeof(*c))))
+		return trb_err_oom();
+	c->policy = policy;
+	if (opts)
+		c->o = *opts;
+	if (!c->o.getenv)
+		c->o.getenv = default_getenv;
+	c->rng = (uint64_t)now_ms() * 0x9E3779B97F4A7C15ULL ^ (uint64_t)getpid() ^ (uint64_t)(uintptr_t)c;
+	if (!c->rng)
+		c->rng = 1;
+	if (!c->o.rand) {
+		c->o.rand = default_rand;
+		c->o.rand_payload = &c->rng;
+	}
+	if (!c->o.max_attempts)
+		c->o.max_attempts = 5;
+	if (!c->o.backoff_base_ms)
+		c->o.backoff_base_ms = 1000;
+	if (!c->o.backoff_max_ms)
+		c->o.backoff_max_ms = 30000;
+	if (!c->o.max_retry_after_ms)
+		c->o.max_retry_after_ms = 60000;
+	if (!c->o.attempt_timeout_ms)
+		c->o.attempt_timeout_ms = 300000;
+	if (!c->o.connect_timeout_ms)
+		c->o.connect_timeout_ms = 30000;
+	if (!c->o.max_response_bytes)
+		c->o.max_response_bytes = (size_t)8 * 1024 * 1024;
+	c->o.audit_path = NULL;
+	c->o.scan_id = NULL;
+	c->concurrency = policy->budget.concurrency ? policy->budget.concurrency : 1;
+	c->start = now_ms();
+	c->deadline = policy->budget.timeout_s ? c->start + (uint64_t)policy->budget.timeout_s * 1000u : 0;
+	c->totals.cost_known = true;
+	if ((error = llm_audit_open(&c->audit, opts ? opts->audit_path : NULL, opts ? opts->scan_id : NULL,
+				    c->o.getenv, c->o.getenv_payload)) < 0)
+		goto fail;
+	if ((error = provider_setup(c, CONFIG_PROVIDER_ANTHROPIC)) < 0 ||
+	    (error = provider_setup(c, CONFIG_PROVIDER_OPENAI)) < 0)
+		goto fail;
+	/* libcurl reads the proxy variables itself, but not the CA ones (the curl tool does) */
+	if ((ca = env(c, "CURL_CA_BUNDLE")) || (ca = env(c, "SSL_CERT_FILE")))
+		if (!(c->cainfo = llm_strdup(ca))) {
+			error = TRB_ENOMEM;
+			goto fail;
+		}
+	if ((ca = env(c, "SSL_CERT_DIR")) && !(c->capath = llm_strdup(ca))) {
+		error = TRB_ENOMEM;
+		goto fail;
+	}
+	for (a = 0; a < CONFIG_AGENT_COUNT; a++) {
+		c->price_known[a] = llm_price_lookup(&c->price[a], policy, policy->agents[a].model);
+	}
+	if (!(c->flight = calloc(c->concurrency, sizeof(*c->flight)))) {
+		error = trb_err_oom();
+		goto fail;
+	}
+	if (!(c->multi = curl_multi_init())) {
+		error = trb_err_set(TRB_ERROR, "libcurl: cannot create a multi handle");
+		goto fail;
+	}
+	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->concurrency * 2);
+	*out = c;
+	return 0;
+fail:
+	llm_client_free(c);
+	return error;
+}
+
+static void call_free(struct call *k)
+{
+	struct curl_slist *h;
+
+	if (!k)
+		return;
+	for (h = k->headers; h; h = h->next)
+		wipe(h->data);
+	curl_slist_free_all(k->headers);
+	free(k->body);
+	cJSON_Delete(k->tree);
+	trb_buf_dispose(&k->rbody);
+	free(k->hdr_request_id);
+	llm_response_dispose(&k->resp);
+	free(k);
+}
+
+void llm_client_free(struct llm_client *c)
+{
+	struct call *k;
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->in_flight; i++) {
+		curl_multi_remove_handle(c->multi, c->flight[i]->easy);
+		curl_easy_cleanup(c->flight[i]->easy);
+		call_free(c->flight[i]);
+	}
+	while ((k = c->queue)) {
+		c->queue = k->next;
+		call_free(k);
+	}
+	while ((k = c->done_head)) {
+		c->done_head = k->next;
+		call_free(k);
+	}
+	if (c->multi)
+		curl_multi_cleanup(c->multi);
+	free(c->flight);
+	for (i = 0; i < N_PROVIDERS; i++) {
+		wipe(c->prov[i].key);
+		free(c->prov[i].key);
+		free(c->prov[i].url);
+		free(c->prov[i].origin);
+	}
+	free(c->cainfo);
+	free(c->capath);
+	llm_audit_close(&c->audit);
+	free(c);
+}
+
+bool llm_client_has_credentials(const struct llm_client *c, config_agent_t agent)
+{
+	const struct config_agent *a;
+
+	if ((unsigned)agent >= CONFIG_AGENT_COUNT)
+		return false;
+	a = &c->policy->agents[agent];
+	return a->no_key || c->prov[a->provider].key != NULL;
+}
+
+void llm_client_totals(struct llm_totals *out, const struct llm_client *c)
+{
+	*out = c->totals;
+}
+
+/* ---- submitting ---- */
+
+static void queue_insert(struct llm_client *c, struct call *k)
+{
+	struct call **p = &c->queue;
+
+	while (*p && ((*p)->priority > k->priority ||
+		      ((*p)->priority == k->priority && (*p)->seq < k->seq)))
+		p = &(*p)->next;
+	k->next = *p;
+	*p = k;
+}
+
+static int build_headers(struct call *k, const struct provider *p, bool no_key)
+{
+	struct trb_buf h = TRB_BUF_INIT(TRB_LIMIT_SMALL);
+	struct curl_slist *l = NULL, *n;
+	const char *fixed[] = {"content-type: application/json", "accept: application/json",
+			       "Expect:", NULL};
+	size_t i;
+
+	for (i = 0; fixed[i]; i++) {
+		if (!(n = curl_slist_append(l, fixed[i])))
+			goto oom;
+		l = n;
+	}
+	if (k->provider == CONFIG_PROVIDER_ANTHROPIC) {
+		if (!(n = curl_slist_append(l, "anthropic-version: 2023-06-01")))
+			goto oom;
+		l = n;
+	}
+	if (!no_key && p->key) {
+		if (k->provider == CONFIG_PROVIDER_ANTHROPIC)
+			trb_buf_printf(&h, "x-api-key: %s", p->key);
+		else if (p->azure)
+			trb_buf_printf(&h, "api-key: %s", p->key);
+		else
+			trb_buf_printf(&h, "Authorization: Bearer %s", p->key);
+		if (trb_buf_error(&h) < 0 || !(n = curl_slist_append(l, h.ptr)))
+			goto oom;
+		l = n;
+	}
+	if (h.ptr)
+		wipe(h.ptr);
+	trb_buf_dispose(&h);
+	k->headers = l;
+	return 0;
+oom:
+	if (h.ptr)
+		wipe(h.ptr);
+	trb_buf_dispose(&h);
+	for (n = l; n; n = n->next)
+		wipe(n->data);
+	curl_slist_free_all(l);
+	return trb_err_oom();
+}
+
+/* OpenAI's reasoning models accept only the default temperature. */
+static bool takes_temperature(const char *model)
+{
+	static const char *const no[] = {"o1", "o3", "o4", "gpt-5"};
+	size_t i, n;
+
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		n = strlen(no[i]);
+		if (!strncmp(model, no[i], n) && (model[n] == '\0' || model[n] == '-' || model[n] == '.'))
+			return false;
+	}
+	return true;
+}
+
+static int encode_body(struct call *k)
+{
+	char *s;
+
+	if (k->tree) {
+		cJSON *v = cJSON_GetObjectItemCaseSensitive(k->tree, k->max_key);
+		if (v)
+			cJSON_SetNumberValue(v, k->max_tokens);
+	}
+	if (!(s = cJSON_PrintUnformatted(k->tree)))
+		return trb_err_oom();
+	free(k->body);
+	k->body = s;
+	k->body_len = strlen(s);
+	k->est_tokens = (k->body_len + 3) / 4;
+	return 0;
+}
+
+int llm_submit(struct llm_client *c, const struct llm_request *req, llm_done_fn done, void *payload)
+{
+	const struct config_agent *a;
+	struct llm_wire_params wp = {0};
+	struct call *k;
+	int error;
+
+	if ((unsigned)req->agent >= CONFIG_AGENT_COUNT || !done)
+		return trb_err_set(TRB_EINVAL, "llm_submit: bad agent or no callback");
+	a = &c->policy->agents[req->agent];
+	if (!a->model || !a->model[0])
+		return trb_err_set(TRB_EINVAL, "agents.%s.model is not set", config_agent_name(req->agent));
+	if (!(k = calloc(1, sizeof(*k))))
+		return trb_err_oom();
+	k->seq = c->seq++;
+	k->priority = req->priority;
+	k->agent = req->agent;
+	k->provider = a->provider == CONFIG_PROVIDER_OPENAI ? CONFIG_PROVIDER_OPENAI : CONFIG_PROVIDER_ANTHROPIC;
+	k->model = a->model;
+	k->unit = req->unit;
+	k->turn = req->turn;
+	k->done = done;
+	k->payload = payload;
+	k->max_tokens = req->max_tokens ? req->max_tokens : (a->max_tokens ? a->max_tokens : 4096);
+	k->max_tokens_retry = req->max_tokens_retry;
+	k->retry_after_ms = -1;
+	trb_buf_init(&k->rbody, c->o.max_response_bytes);
+	llm_response_init(&k->resp);
+
+	wp.model = a->model;
+	wp.max_tokens = k->max_tokens;
+	wp.temperature = a->temperature;
+	wp.send_temperature = takes_temperature(a->model);
+	if (k->provider == CONFIG_PROVIDER_ANTHROPIC) {
+		k->max_key = "max_tokens";
+		error = llm_anthropic_encode(&k->tree, req, &wp);
+	} else {
+		wp.max_completion_tokens = c->prov[k->provider].official;
+		k->max_key = wp.max_completion_tokens ? "max_completion_tokens" : "max_tokens";
+		error = llm_openai_encode(&k->tree, req, &wp);
+	}
+	if (error < 0 || (error = encode_body(k)) < 0 ||
+	    (error = build_headers(k, &c->prov[k->provider], a->no_key)) < 0)
+		goto fail;
+	if (k->max_tokens_retry <= k->max_tokens) {
+		cJSON_Delete(k->tree);
+		k->tree = NULL;
+	}
+	k->ready_at = now_ms();
+	queue_insert(c, k);
+	return 0;
+fail:
+	call_free(k);
+	return error;
+}
+
+/* ---- finishing ---- */
+
+static double usage_cost(const struct llm_client *c, const struct call *k, const struct llm_usage *u)
+{
+	if (!c->price_known[k->agent])
+		return 0;
+	return llm_price_cost(&c->price[k->agent], u->input, u->output, u->cache_read, u->cache_write);
+}
+
+/* One audit line. measured: the line is about the attempt that just ended (latency, status);
+ * else about a call that ends between attempts or before any. */
+static void audit_line(struct llm_client *c, struct call *k, llm_outcome_t outcome, bool final, bool measured,
+		       int stop, const struct llm_usage *u, long status, int64_t retry_in)
+{
+	struct llm_audit_entry e = {0};
+	uint64_t t = now_ms();
+
+	e.provider = k->provider;
+	e.model = k->model;
+	e.agent = k->agent;
+	e.unit = k->unit;
+	e.turn = k->turn;
+	e.attempt = k->attempts;
+	e.final = final;
+	e.http_status = status;
+	e.outcome = outcome;
+	e.stop = stop;
+	e.request_id = k->hdr_request_id ? k->hdr_request_id : k->resp.request_id;
+	if (u)
+		e.usage = *u;
+	e.cost_known = c->price_known[k->agent];
+	e.cost_usd = u ? usage_cost(c, k, u) : 0;
+	e.latency_ms = measured && k->attempt_start ? t - k->attempt_start : 0;
+	e.request_bytes = k->body_len;
+	e.retry_in_ms = retry_in;
+	llm_audit_write(&c->audit, &e);
+}
+
+/* Ends a call: fills the response, counts it, and moves it to the done list (the callback runs
+ * from flush_done, never in the middle of a queue walk). msg is owned by the call afterwards. */
+static void finish(struct llm_client *c, struct call *k, llm_outcome_t outcome, char *msg)
+{
+	struct llm_response *r = &k->resp;
+
+	r->outcome = outcome;
+	free(r->error);
+	r->error = outcome == LLM_OK ? NULL : msg;
+	if (outcome == LLM_OK)
+		free(msg);
+	if (outcome != LLM_OK && !r->error)
+		r->error = llm_strdup(llm_outcome_reason(outcome));
+	r->agent = k->agent;
+	r->unit = k->unit;
+	r->turn = k->turn;
+	r->provider = k->provider;
+	r->model = k->model;
+	r->attempts = k->attempts;
+	r->extended = k->extended;
+	r->latency_ms = k->first_sent ? now_ms() - k->first_sent : 0;
+	if (!r->text)
+		r->text = llm_strdup("");
+	if (k->hdr_request_id) {
+		free(r->request_id);
+		r->request_id = k->hdr_request_id;
+		k->hdr_request_id = NULL;
+	}
+	c->totals.calls++;
+	c->totals.by_outcome[outcome]++;
+	k->next = NULL;
+	if (c->done_tail)
+		c->done_tail->next = k;
+	else
+		c->done_head = k;
+	c->done_tail = k;
+}
+
+/* Ends a call that is not in flight: never sent, or waiting for a retry. */
+static void finish_unsent(struct llm_client *c, struct call *k, llm_outcome_t outcome, char *msg)
+{
+	audit_line(c, k, outcome, true, false, -1, NULL, 0, -1);
+	finish(c, k, outcome, msg);
+}
+
+static void flush_done(struct llm_client *c)
+{
+	struct call *k;
+
+	while ((k = c->done_head)) {
+		c->done_head = k->next;
+		if (!c->done_head)
+			c->done_tail = NULL;
+		k->done(&k->resp, k->payload);
+		call_free(k);
+	}
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_SMALL);
+	va_list ap;
+
+	va_start(ap, f);
+	trb_buf_vprintf(&b, f, ap);
+	va_end(ap);
+	return trb_buf_detach(&b);
+}
+
+/* ---- budget ---- */
+
+static bool budget_tokens_on(const struct llm_client *c)
+{
+	return c->policy->budget.max_tokens > 0;
+}
+
+static bool budget_usd_on(const struct llm_client *c)
+{
+	return c->policy->budget.max_usd > 0;
+}
+
+/* 1: send now; 0: wait for calls in flight to settle; -1: the budget cannot pay for it. */
+static int budget_check(struct llm_client *c, struct call *k, char **msg)
+{
+	const struct llm_price *pr = &c->price[k->agent];
+	bool priced = c->price_known[k->agent];
+	uint64_t tok_in = k->est_tokens, tok_all = k->est_tokens + k->max_tokens;
+	double usd_in = priced ? llm_price_cost(pr, tok_in, 0, 0, 0) : 0;
+	double usd_all = priced ? llm_price_cost(pr, tok_in, k->max_tokens, 0, 0) : 0;
+	uint64_t max_tok = c->policy->budget.max_tokens;
+	double max_usd = c->policy->budget.max_usd;
+
+	if (budget_tokens_on(c) && c->spent_tokens + tok_in > max_tok) {
+		*msg = fmt("budget exhausted: %llu of budget.max_tokens %llu tokens used, this call needs about %llu more",
+			   (unsigned long long)c->spent_tokens, (unsigned long long)max_tok,
+			   (unsigned long long)tok_in);
+		return -1;
+	}
+	if (budget_usd_on(c) && c->spent_usd + usd_in > max_usd) {
+		*msg = fmt("budget exhausted: $%.4f of budget.max_usd $%.2f spent, this call needs about $%.4f more",
+			   c->spent_usd, max_usd, usd_in);
+		return -1;
+	}
+	/* in flight calls may still use their max_tokens: wait for them rather than overshoot */
+	if (c->in_flight > 0 &&
+	    ((budget_tokens_on(c) && c->spent_tokens + c->rsv_tokens + tok_all > max_tok) ||
+	     (budget_usd_on(c) && c->spent_usd + c->rsv_usd + usd_all > max_usd)))
+		return 0;
+	k->rsv_tokens = tok_all;
+	k->rsv_usd = usd_all;
+	c->rsv_tokens += tok_all;
+	c->rsv_usd += usd_all;
+	return 1;
+}
+
+static void budget_release(struct llm_client *c, struct call *k)
+{
+	c->rsv_tokens -= k->rsv_tokens < c->rsv_tokens ? k->rsv_tokens : c->rsv_tokens;
+	c->rsv_usd -= k->rsv_usd;
+	if (c->rsv_usd < 1e-12)   /* float residue */
+		c->rsv_usd = 0;
+	k->rsv_tokens = 0;
+	k->rsv_usd = 0;
+}
+
+static void account(struct llm_client *c, struct call *k, const struct llm_usage *u)
+{
+	double cost = usage_cost(c, k, u);
+
+	c->spent_tokens += u->input + u->output + u->cache_read + u->cache_write;
+	c->spent_usd += cost;
+	c->totals.usage.input += u->input;
+	c->totals.usage.output += u->output;
+	c->totals.usage.cache_read += u->cache_read;
+	c->totals.usage.cache_write += u->cache_write;
+	c->totals.cost_usd += cost;
+	if (!c->price_known[k->agent])
+		c->totals.cost_known = false;
+	k->resp.usage.input += u->input;
+	k->resp.usage.output += u->output;
+	k->resp.usage.cache_read += u->cache_read;
+	k->resp.usage.cache_write += u->cache_write;
+	k->resp.cost_usd += cost;
+}
+
+/* ---- transfers ---- */
+
+static size_t on_body(char *data, size_t size, size_t n, void *payload)
+{
+	struct call *k = payload;
+
+	if (trb_buf_put(&k->rbody, data, n) < 0) {
+		k->too_large = true;
+		return 0;
+	}
+	(void)size;
+	return n;
+}
+
+static bool header_is(const char *line, size_t len, const char *name, const char **val, size_t *vlen)
+{
+	size_t n = strlen(name);
+	const char *v, *e;
+
+	if (len <= n || strncasecmp(line, name, n) != 0 || line[n] != ':')
+		return false;
+	v = line + n + 1;
+	e = line + len;
+	while (v < e && (*v == ' ' || *v == '\t'))
+		v++;
+	while (e > v && (e[-1] == '\r' || e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	*val = v;
+	*vlen = (size_t)(e - v);
+	return true;
+}
+
+/* retry-after: seconds (fractions accepted) or an HTTP date; retry-after-ms: milliseconds. */
+static int64_t parse_delay(const char *v, size_t len, bool ms)
+{
+	char tmp[64], *end;
+	double d;
+
+	if (len == 0 || len >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, v, len);
+	tmp[len] = '\0';
+	d = strtod(tmp, &end);
+	if (end != tmp && *end == '\0') {
+		if (!(d >= 0) || d > 1e9)
+			return -1;
+		return (int64_t)(ms ? d : d * 1000.0);
+	}
+	if (!ms) {
+		time_t when = curl_getdate(tmp, NULL);
+		time_t now = time(NULL);
+		if (when >= 0)
+			return when > now ? (int64_t)(when - now) * 1000 : 0;
+	}
+	return -1;
+}
+
+static bool id_ok(const char *v, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > LLM_MAX_ID)
+		return false;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)v[i] <= 0x20 || (unsigned char)v[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+static size_t on_header(char *line, size_t size, size_t n, void *payload)
+{
+	struct call *k = payload;
+	const char *v;
+	size_t vlen;
+	int64_t d;
+
+	(void)size;
+	if (n >= 5 && !strncmp(line, "HTTP/", 5)) {
+		/* a new response (after a 100 Continue): forget the previous one's headers */
+		k->html = false;
+		k->retry_after_ms = -1;
+		free(k->hdr_request_id);
+		k->hdr_request_id = NULL;
+		return n;
+	}
+	if (header_is(line, n, "retry-after-ms", &v, &vlen)) {
+		if ((d = parse_delay(v, vlen, true)) >= 0)
+			k->retry_after_ms = d;
+	} else if (header_is(line, n, "retry-after", &v, &vlen)) {
+		/* retry-after-ms is more precise: keep it when both came */
+		if ((d = parse_delay(v, vlen, false)) >= 0 && k->retry_after_ms < 0)
+			k->retry_after_ms = d;
+	} else if (header_is(line, n, "request-id", &v, &vlen) || header_is(line, n, "x-request-id", &v, &vlen)) {
+		if (id_ok(v, vlen) && !k->hdr_request_id)
+			k->hdr_request_id = strndup(v, vlen);
+	} else if (header_is(line, n, "content-type", &v, &vlen)) {
+		k->html = vlen >= 9 && !strncasecmp(v, "text/html", 9);
+	}
+	return n;
+}
+
+static int start_transfer(struct llm_client *c, struct call *k, uint64_t now)
+{
+	const struct provider *p = &c->prov[k->provider];
+	uint64_t timeout = c->o.attempt_timeout_ms;
+	CURL *e;
+
+	k->deadline_bound = false;
+	if (c->deadline && c->deadline - now <= timeout) {
+		timeout = c->deadline - now;
+		k->deadline_bound = true;
+	}
+	if (!(e = curl_easy_init()))
+		return trb_err_oom();
+	trb_buf_clear(&k->rbody);
+	k->too_large = false;
+	k->html = false;
+	k->retry_after_ms = -1;
+	free(k->hdr_request_id);
+	k->hdr_request_id = NULL;
+	k->errbuf[0] = '\0';
+	if (curl_easy_setopt(e, CURLOPT_URL, p->url) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_POSTFIELDS, k->body) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)k->body_len) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_HTTPHEADER, k->headers) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_WRITEDATA, k) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_HEADERDATA, k) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_PRIVATE, k) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, k->errbuf) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout ? timeout : 1)) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)c->o.connect_timeout_ms) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_USERAGENT, "tribunal") != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "") != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+	    (c->cainfo && curl_easy_setopt(e, CURLOPT_CAINFO, c->cainfo) != CURLE_OK) ||
+	    (c->capath && curl_easy_setopt(e, CURLOPT_CAPATH, c->capath) != CURLE_OK)) {
+		curl_easy_cleanup(e);
+		return trb_err_set(TRB_ERROR, "libcurl rejected a transfer option");
+	}
+	if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
+		curl_easy_cleanup(e);
+		return trb_err_set(TRB_ERROR, "libcurl: cannot add a transfer");
+	}
+	k->easy = e;
+	k->attempts++;
+	c->totals.attempts++;
+	k->attempt_start = now;
+	if (!k->first_sent)
+		k->first_sent = now;
+	c->flight[c->in_flight++] = k;
+	return 0;
+}
+
+static void detach_transfer(struct llm_client *c, struct call *k)
+{
+	size_t i;
+
+	for (i = 0; i < c->in_flight; i++)
+		if (c->flight[i] == k) {
+			c->flight[i] = c->flight[--c->in_flight];
+			break;
+		}
+	if (k->easy) {
+		curl_multi_remove_handle(c->multi, k->easy);
+		curl_easy_cleanup(k->easy);
+		k->easy = NULL;
+	}
+	budget_release(c, k);
+}
+
+/* ---- classifying an attempt ---- */
+
+/* Provider text for a message: keys redacted, at most max bytes, escaped for a terminal. */
+static void put_provider_text(const struct llm_client *c, struct trb_buf *out, const char *s, size_t len,
+			      size_t max)
+{
+	struct trb_buf tmp = TRB_BUF_INIT(TRB_LIMIT_SMALL);
+	size_t i, j, klen;
+	bool cut = len > max;
+
+	if (cut)
+		len = max;
+	trb_buf_put(&tmp, s, len);
+	for (i = 0; i < N_PROVIDERS; i++) {
+		const char *key = c->prov[i].key;
+		char *hit;
+		if (!key || (klen = strlen(key)) < 4 || !tmp.ptr)
+			continue;
+		while ((hit = strstr(tmp.ptr, key))) {
+			for (j = 0; j < klen; j++)
+				hit[j] = '*';
+		}
+	}
+	if (tmp.ptr)
+		trb_escape_term(out, tmp.ptr, tmp.len);
+	if (cut)
+		trb_buf_puts(out, "...");
+	trb_buf_dispose(&tmp);
+}
+
+static bool mentions_context(const char *msg, const char *type)
+{
+	static const char *const words[] = {
+		"context length", "context_length", "context window", "prompt is too long",
+		"too many tokens", "maximum context", "input is too long", "request too large",
+		"reduce the length", "too large", "exceeds the maximum",
+	};
+	struct trb_buf low = TRB_BUF_INIT(TRB_LIMIT_SMALL);
+	size_t i;
+	bool hit = false;
+
+	if (type && (strstr(type, "context_length") || !strcmp(type, "request_too_large") ||
+		     !strcmp(type, "string_above_max_length")))
+		return true;
+	if (!msg)
+		return false;
+	trb_buf_put(&low, msg, strnlen(msg, 4096));
+	if (trb_buf_error(&low) < 0 || !low.ptr)
+		goto done;
+	for (i = 0; i < low.len; i++)
+		if (low.ptr[i] >= 'A' && low.ptr[i] <= 'Z')
+			low.ptr[i] = (char)(low.ptr[i] - 'A' + 'a');
+	for (i = 0; i < sizeof(words) / sizeof(words[0]) && !hit; i++)
+		hit = strstr(low.ptr, words[i]) != NULL;
+done:
+	trb_buf_dispose(&low);
+	return hit;
+}
+
+static bool looks_html(const struct call *k)
+{
+	size_t i = 0;
+
+	if (k->html)
+		return true;
+	while (i < k->rbody.len && (k->rbody.ptr[i] == ' ' || k->rbody.ptr[i] == '\n' ||
+				    k->rbody.ptr[i] == '\r' || k->rbody.ptr[i] == '\t'))
+		i++;
+	return i < k->rbody.len && k->rbody.ptr[i] == '<';
+}
+
+struct verdict {
+	llm_outcome_t outcome;
+	bool retry;
+	bool rate_limit;      /* hold every queued call to this provider */
+	int64_t delay_ms;     /* -1: exponential backoff */
+	char *msg;
+};
+
+/* "HTTP 502 from https://host: " plus what the body says, escaped. */
+static void describe_body(const struct llm_client *c, const struct call *k, struct trb_buf *b, long status,
+			  const cJSON *root)
+{
+	const char *m;
+
+	if (looks_html(k)) {
+		trb_buf_printf(b, "HTTP %ld from %s is an HTML page, not a model reply (a proxy or gateway in the way?): \"",
+			       status, c->prov[k->provider].origin);
+		put_provider_text(c, b, k->rbody.ptr ? k->rbody.ptr : "", k->rbody.len, SNIPPET_BYTES);
+		trb_buf_putc(b, '"');
+	} else if (root && (m = llm_wire_error_message(root))) {
+		trb_buf_printf(b, "HTTP %ld from %s: ", status, c->prov[k->provider].origin);
+		put_provider_text(c, b, m, strlen(m), PROVIDER_MSG_BYTES);
+	} else if (k->rbody.len > 0) {
+		trb_buf_printf(b, "HTTP %ld from %s: \"", status, c->prov[k->provider].origin);
+		put_provider_text(c, b, k->rbody.ptr, k->rbody.len, SNIPPET_BYTES);
+		trb_buf_putc(b, '"');
+	} else {
+		trb_buf_printf(b, "HTTP %ld from %s with an empty body", status, c->prov[k->provider].origin);
+	}
+}
+
+static void classify_http(struct llm_client *c, struct call *k, long status, struct verdict *v)
+{
+	const struct provider *p = &c->prov[k->provider];
+	const struct config_agent *a = &c->policy->agents[k->agent];
+	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_SMALL);
+	cJSON *root = NULL;
+
+	if (!looks_html(k) && k->rbody.len > 0)
+		root = cJSON_ParseWithLength(k->rbody.ptr, k->rbody.len);
+	v->delay_ms = -1;
+	if (status == 401 || status == 403) {
+		v->outcome = LLM_AUTH;
+		/* no body text: OpenAI echoes part of a rejected key */
+		if (a->no_key)
+			trb_buf_printf(&b, "the server at %s asks for an API key (HTTP %ld), but agents.%s.no_key is set; "
+				       "unset no_key and set %s", p->origin, status, config_agent_name(k->agent), p->key_var);
+		else if (status == 401)
+			trb_buf_printf(&b, "%s was rejected by %s (HTTP 401): check that the key is valid and not revoked",
+				       p->key_var, p->origin);
+		else
+			trb_buf_printf(&b, "%s may not use model '%s' at %s (HTTP 403): check the key's permissions",
+				       p->key_var, k->model, p->origin);
+	} else if (status == 404) {
+		v->outcome = LLM_NOT_FOUND;
+		trb_buf_printf(&b, "model '%s' was not found (HTTP 404 from %s): check agents.%s.model and %s; ",
+			       k->model, p->origin, config_agent_name(k->agent), p->base_var);
+		describe_body(c, k, &b, status, root);
+	} else if (status == 413 ||
+		   (status == 400 && root && mentions_context(llm_wire_error_message(root), llm_wire_error_type(root)))) {
+		v->outcome = LLM_CONTEXT;
+		trb_buf_printf(&b, "the request (%zu bytes, about %llu tokens) is too long for model '%s': ",
+			       k->body_len, (unsigned long long)k->est_tokens, k->model);
+		describe_body(c, k, &b, status, root);
+	} else if (status == 429) {
+		v->outcome = LLM_RATE_LIMITED;
+		v->retry = v->rate_limit = true;
+		v->delay_ms = k->retry_after_ms;
+		trb_buf_printf(&b, "rate limited by %s (HTTP 429)", p->origin);
+	} else if (status == 408) {
+		v->outcome = LLM_TIMEOUT;
+		v->retry = true;
+		v->delay_ms = k->retry_after_ms;
+		trb_buf_printf(&b, "%s timed out the request (HTTP 408)", p->origin);
+	} else if (status >= 500 && status <= 599) {
+		v->outcome = LLM_SERVER;
+		v->retry = true;
+		v->delay_ms = k->retry_after_ms;
+		if (status == 529)
+			trb_buf_printf(&b, "%s is overloaded (HTTP 529)", p->origin);
+		else
+			describe_body(c, k, &b, status, root);
+	} else if (status >= 400 && status <= 499) {
+		v->outcome = LLM_BAD_REQUEST;
+		trb_buf_printf(&b, "the provider rejected the request for model '%s': ", k->model);
+		describe_body(c, k, &b, status, root);
+	} else {
+		v->outcome = LLM_BAD_REPLY;
+		trb_buf_printf(&b, "unexpected HTTP %ld from %s", status, p->origin);
+	}
+	cJSON_Delete(root);
+	v->msg = trb_buf_detach(&b);
+}
+
+static void classify_curl(struct llm_client *c, struct call *k, CURLcode rc, struct verdict *v)
+{
+	const char *origin = c->prov[k->provider].origin;
+	const char *why = k->errbuf[0] ? k->errbuf : curl_easy_strerror(rc);
+
+	v->delay_ms = -1;
+	switch (rc) {
+	case CURLE_WRITE_ERROR:
+		if (k->too_large) {
+			v->outcome = LLM_BAD_REPLY;
+			v->msg = fmt("the reply from %s is larger than %zu bytes", origin, c->o.max_response_bytes);
+			return;
+		}
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		if (k->deadline_bound) {
+			v->outcome = LLM_DEADLINE;
+			v->msg = fmt("budget.timeout_s (%u s) ran out while waiting for %s",
+				     c->policy->budget.timeout_s, origin);
+			return;
+		}
+		v->outcome = LLM_TIMEOUT;
+		v->retry = true;
+		v->msg = fmt("no answer from %s within %u ms", origin, c->o.attempt_timeout_ms);
+		return;
+	case CURLE_PARTIAL_FILE:
+		v->outcome = LLM_NETWORK;
+		v->retry = true;
+		v->msg = fmt("the reply from %s was cut short: %s", origin, why);
+		return;
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		v->outcome = LLM_NETWORK;
+		v->retry = true;
+		v->msg = fmt("connection to %s failed: %s", origin, why);
+		return;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_SSL_CRL_BADFILE:
+		v->outcome = LLM_NETWORK;
+		v->msg = fmt("TLS failure talking to %s: %s (behind a TLS-inspecting proxy? set CURL_CA_BUNDLE "
+			     "or SSL_CERT_FILE to its CA bundle)", origin, why);
+		return;
+	default:
+		break;
+	}
+	v->outcome = LLM_NETWORK;
+	v->msg = fmt("request to %s failed: %s", origin, why);
+}
+
+/* A 2xx: decode it. Returns true when the call is done (v says how), false to resend it with the
+ * larger max_tokens. */
+static bool classify_ok(struct llm_client *c, struct call *k, long status, struct verdict *v, int *stop,
+			struct llm_usage *u)
+{
+	struct llm_response *r = &k->resp;
+	struct llm_usage before = r->usage;
+	cJSON *root;
+	int error;
+
+	v->delay_ms = -1;
+	if (looks_html(k)) {
+		struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_SMALL);
+		v->outcome = LLM_BAD_REPLY;
+		describe_body(c, k, &b, status, NULL);
+		v->msg = trb_buf_detach(&b);
+		return true;
+	}
+	if (!(root = cJSON_ParseWithLength(k->rbody.ptr ? k->rbody.ptr : "", k->rbody.len))) {
+		/* often a proxy or a connection cut mid-body: worth another try */
+		v->outcome = LLM_BAD_REPLY;
+		v->retry = true;
+		v->msg = fmt("the reply from %s (HTTP %ld, %zu bytes) is not valid JSON",
+			     c->prov[k->provider].origin, status, k->rbody.len);
+		return true;
+	}
+	/* a resend after max_tokens decodes into a fresh reply, keeping the usage summed */
+	free(r->text);
+	r->text = NULL;
+	{
+		size_t i;
+		for (i = 0; i < r->n_calls; i++) {
+			free(r->calls[i].id);
+			free(r->calls[i].name);
+			free(r->calls[i].input);
+			cJSON_Delete(r->calls[i].args);
+		}
+		free(r->calls);
+		r->calls = NULL;
+		r->n_calls = 0;
+	}
+	memset(&r->usage, 0, sizeof(r->usage));
+	free(r->request_id);
+	r->request_id = NULL;
+	error = k->provider == CONFIG_PROVIDER_ANTHROPIC ? llm_anthropic_decode(r, root) : llm_openai_decode(r, root);
+	cJSON_Delete(root);
+	*u = r->usage;
+	r->usage = before;
+	if (error < 0) {
+		v->outcome = LLM_BAD_REPLY;
+		v->msg = fmt("unusable reply from %s for model '%s': %s", c->prov[k->provider].origin, k->model,
+			     trb_err_msg());
+		memset(u, 0, sizeof(*u));
+		return true;
+	}
+	account(c, k, u);
+	*stop = (int)r->stop;
+	if (r->stop == LLM_STOP_REFUSAL) {
+		v->outcome = LLM_REFUSED;
+		v->msg = fmt("model '%s' refused the request", k->model);
+		return true;
+	}
+	if (r->stop == LLM_STOP_MAX_TOKENS && !k->extended && k->tree && k->max_tokens_retry > k->max_tokens) {
+		k->extended = true;
+		k->max_tokens = k->max_tokens_retry;
+		if (encode_body(k) < 0) {
+			v->outcome = LLM_OK;   /* keep the cut-off reply rather than nothing */
+			return true;
+		}
+		return false;
+	}
+	v->outcome = LLM_OK;
+	return true;
+}
+
+static uint64_t backoff(struct llm_client *c, unsigned failures)
+{
+	uint64_t cap = c->o.backoff_base_ms;
+	double r;
+	unsigned i;
+
+	for (i = 1; i < failures && cap < c->o.backoff_max_ms; i++)
+		cap *= 2;
+	if (cap > c->o.backoff_max_ms)
+		cap = c->o.backoff_max_ms;
+	r = c->o.rand(c->o.rand_payload);
+	if (!(r >= 0) || r >= 1)
+		r = 0;
+	return (uint64_t)(r * (double)cap);  /* full jitter */
+}
+
+static void attempt_done(struct llm_client *c, struct call *k, CURLcode rc)
+{
+	struct verdict v = {0};
+	struct llm_usage u = {0};
+	long status = 0;
+	int stop = -1;
+	uint64_t now;
+	int64_t retry_in = -1;
+
+	curl_easy_getinfo(k->easy, CURLINFO_RESPONSE_CODE, &status);
+	detach_transfer(c, k);
+	k->resp.http_status = status;
+	now = now_ms();
+	if (rc != CURLE_OK) {
+		classify_curl(c, k, rc, &v);
+	} else if (status >= 200 && status <= 299) {
+		if (!classify_ok(c, k, status, &v, &stop, &u)) {
+			/* cut off at max_tokens: send again at once with the larger limit */
+			audit_line(c, k, LLM_OK, false, true, stop, &u, status, 0);
+			k->ready_at = now;
+			queue_insert(c, k);
+			return;
+		}
+	} else {
+		classify_http(c, k, status, &v);
+	}
+	if (v.retry && k->attempts < c->o.max_attempts) {
+		uint64_t delay = v.delay_ms >= 0 ? (uint64_t)v.delay_ms : backoff(c, k->attempts);
+		if (v.delay_ms > (int64_t)c->o.max_retry_after_ms) {
+			char *m = fmt("%s; it asks to wait %lld s, longer than tribunal waits",
+				      v.msg ? v.msg : "", (long long)(v.delay_ms / 1000));
+			free(v.msg);
+			v.msg = m;
+		} else if (!c->deadline || now + delay < c->deadline) {
+			retry_in = (int64_t)delay;
+			k->ready_at = now + delay;
+			if (v.rate_limit && c->prov[k->provider].paused_until < k->ready_at)
+				c->prov[k->provider].paused_until = k->ready_at;
+			audit_line(c, k, v.outcome, false, true, stop, &u, status, retry_in);
+			c->totals.retries++;
+			free(v.msg);
+			queue_insert(c, k);
+			return;
+		} else {
+			char *m = fmt("%s; no time left to retry within budget.timeout_s", v.msg ? v.msg : "");
+			free(v.msg);
+			v.msg = m;
+		}
+	}
+	audit_line(c, k, v.outcome, true, true, stop, &u, status, -1);
+	if (k->attempts > 1 && v.outcome != LLM_OK && v.outcome != LLM_REFUSED && v.msg) {
+		char *m = fmt("%s (after %u attempts)", v.msg, k->attempts);
+		free(v.msg);
+		v.msg = m;
+	}
+	finish(c, k, v.outcome, v.msg);
+}
+
+/* ---- the loop ---- */
+
+static void expire_all(struct llm_client *c)
+{
+	struct call *k;
+
+	while (c->in_flight > 0) {
+		k = c->flight[0];
+		detach_transfer(c, k);
+		audit_line(c, k, LLM_DEADLINE, true, true, -1, NULL, 0, -1);
+		finish(c, k, LLM_DEADLINE, fmt("budget.timeout_s (%u s) ran out during the call",
+					      c->policy->budget.timeout_s));
+	}
+	while ((k = c->queue)) {
+		c->queue = k->next;
+		finish_unsent(c, k, LLM_DEADLINE, fmt("budget.timeout_s (%u s) ran out before the call could be sent",
+						      c->policy->budget.timeout_s));
+	}
+}
+
+static void dispatch(struct llm_client *c, uint64_t now)
+{
+	struct call **p = &c->queue, *k;
+	char *msg;
+	int b;
+
+	while ((k = *p) && c->in_flight < c->concurrency) {
+		const struct config_agent *a = &c->policy->agents[k->agent];
+		if (k->ready_at > now || c->prov[k->provider].paused_until > now) {
+			p = &k->next;
+			continue;
+		}
+		if (!a->no_key && !c->prov[k->provider].key) {
+			*p = k->next;
+			finish_unsent(c, k, LLM_NO_CREDENTIALS,
+				      fmt("%s is not set: agent %s was not run", c->prov[k->provider].key_var,
+					  config_agent_name(k->agent)));
+			continue;
+		}
+		msg = NULL;
+		if ((b = budget_check(c, k, &msg)) < 0) {
+			*p = k->next;
+			finish_unsent(c, k, LLM_BUDGET, msg);
+			continue;
+		}
+		if (b == 0) {
+			p = &k->next;
+			continue;
+		}
+		*p = k->next;
+		if (start_transfer(c, k, now) < 0) {
+			budget_release(c, k);
+			finish_unsent(c, k, LLM_NETWORK, fmt("%s", trb_err_msg()));
+		}
+	}
+}
+
+/* How long the loop may wait: until the next retry or pause ends, at most a second. */
+static long next_timeout(const struct llm_client *c, uint64_t now)
+{
+	uint64_t next = now + 1000;
+	const struct call *k;
+
+	if (c->deadline && c->deadline < next)
+		next = c->deadline;
+	if (c->in_flight < c->concurrency) {
+		for (k = c->queue; k; k = k->next) {
+			uint64_t t = k->ready_at;
+			if (c->prov[k->provider].paused_until > t)
+				t = c->prov[k->provider].paused_until;
+			if (t <= now) {
+				/* ready but held by the budget: a transfer ending wakes the loop */
+				if (c->in_flight == 0)
+					return 0;
+				continue;
+			}
+			if (t < next)
+				next = t;
+		}
+	}
+	return next > now ? (long)(next - now) : 0;
+}
+
+int llm_run(struct llm_client *c)
+{
+	CURLMsg *m;
+	int running, left;
+	uint64_t now;
+
+	if (c->running)
+		return trb_err_set(TRB_EINVAL, "llm_run called from a callback");
+	c->running = true;
+	c->run_error = 0;
+	for (;;) {
+		now = now_ms();
+		if (c->deadline && now >= c->deadline)
+			expire_all(c);
+		dispatch(c, now);
+		flush_done(c);
+		if (c->in_flight > 0) {
+			if (curl_multi_perform(c->multi, &running) != CURLM_OK) {
+				c->run_error = trb_err_set(TRB_ERROR, "libcurl: the transfer loop failed");
+				break;
+			}
+			while ((m = curl_multi_info_read(c->multi, &left))) {
+				char *pv = NULL;
+				if (m->msg != CURLMSG_DONE)
+					continue;
+				curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &pv);
+				if (pv)
+					attempt_done(c, (struct call *)pv, m->data.result);
+			}
+			flush_done(c);
+		}
+		if (!c->queue && c->in_flight == 0 && !c->done_head)
+			break;
+		now = now_ms();
+		{
+			long t = next_timeout(c, now);
+			if (t > 0 && curl_multi_poll(c->multi, NULL, 0, (int)t, NULL) != CURLM_OK) {
+				c->run_error = trb_err_set(TRB_ERROR, "libcurl: polling failed");
+				break;
+			}
+		}
+	}
+	if (c->run_error < 0) {
+		struct call *k;
+		while (c->in_flight > 0) {
+			k = c->flight[0];
+			detach_transfer(c, k);
+			finish(c, k, LLM_NETWORK, fmt("libcurl failed"));
+		}
+		while ((k = c->queue)) {
+			c->queue = k->next;
+			finish_unsent(c, k, LLM_NETWORK, fmt("libcurl failed"));
+		}
+		c->running = false;
+		flush_done(c);
+		/* calls submitted from these callbacks stay queued for the next llm_run */
+		return c->run_error;
+	}
+	c->running = false;
+	if (c->audit.error < 0)
+		return trb_err_set(TRB_EIO, "cannot write the audit file");
+	return 0;
+}
