@@ -37,11 +37,15 @@ static bool *pick_breakpoints(const struct llm_request *req, size_t *left_out)
 		trb_err_oom();
 		return NULL;
 	}
+	/* the tail holds a breakpoint of its own (counted above) */
+	if (req->cache_tail && total > 0)
+		marks[total - 1] = true;
 	for (i = req->n_messages; i-- > 0;) {
 		const struct llm_message *m = &req->messages[i];
 		size_t base = total - k - m->n_blocks;
 		for (j = m->n_blocks; j-- > 0;) {
-			if (m->blocks[j].kind == LLM_BLOCK_TEXT && m->blocks[j].cache && left > 0) {
+			if (m->blocks[j].kind == LLM_BLOCK_TEXT && m->blocks[j].cache && left > 0 &&
+			    !marks[base + j]) {
 				marks[base + j] = true;
 				left--;
 			}
@@ -165,8 +169,7 @@ int llm_anthropic_encode(cJSON **out, const struct llm_request *req, const struc
 			goto cleanup;
 		}
 		for (j = 0; j < m->n_blocks; j++, k++) {
-			bool tail = req->cache_tail && i + 1 == req->n_messages && j + 1 == m->n_blocks;
-			if ((error = encode_block(content, &m->blocks[j], marks[k] || tail)) < 0)
+			if ((error = encode_block(content, &m->blocks[j], marks[k])) < 0)
 				goto cleanup;
 		}
 	}
