@@ -1,4 +1,6 @@
 /* cmd/main.c: subcommand dispatch, help and version. */
+#include <malloc.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,12 +251,23 @@ int main(int argc, char **argv)
 {
 	int rc;
 
-	if (diff_global_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+	bool network;
+
+	/* Blobs and diffs come and go by the thousand: growing the heap in big steps and never
+	 * trimming it saves a page fault storm (a fifth of plan's time on the bench repository). */
+	mallopt(M_TOP_PAD, 16 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+
+	/* TLS set-up costs milliseconds: only the commands that talk to a provider pay for it */
+	network = argc > 1 && (strcmp(argv[1], "scan") == 0 || strcmp(argv[1], "publish") == 0);
+	if (diff_global_init() < 0 || (network && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)) {
 		fprintf(stderr, "tribunal: error: cannot initialize libraries\n");
 		return EXIT_USAGE;
 	}
 	rc = dispatch(argc, argv);
-	curl_global_cleanup();
+	if (network)
+		curl_global_cleanup();
 	diff_global_shutdown();
 	return rc;
 }

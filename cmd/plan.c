@@ -353,7 +353,7 @@ int cmd_plan(struct cmd_opts *o)
 			tokens[n++] = d->units[i].est_tokens;
 	agents_estimate(&est, policy, tokens, n);
 	if (o->val[OPT_JSON]) {
-		if (!(json = plan_json(d, policy, policy_source, o, &est)) || !(text = cJSON_Print(json))) {
+		if (!(json = plan_json(d, policy, policy_source, o, &est)) || !(text = cJSON_PrintBuffered(json, 1 << 20, 1))) {
 			fprintf(stderr, "tribunal: error: out of memory\n");
 			goto done;
 		}

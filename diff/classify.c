@@ -96,6 +96,7 @@ const char *diff_generated_reason(const char *path, const char *text, size_t len
 	const char *base = strrchr(path, '/');
 	size_t i, lines = 0, start = 0, longest = 0, head_end = 0;
 
+
 	base = base ? base + 1 : path;
 	for (i = 0; i < sizeof(generated_names) / sizeof(generated_names[0]); i++)
 		if (strcmp(base, generated_names[i]) == 0) {
@@ -107,17 +108,17 @@ const char *diff_generated_reason(const char *path, const char *text, size_t len
 			snprintf(detail, detail_size, "generated file name (*%s)", generated_suffixes[i]);
 			return DIFF_SKIP_GENERATED;
 		}
-	for (i = 0; i <= len; i++) {
-		if (i == len || text[i] == '\n') {
-			size_t n = i - start;
-			if (n > longest)
-				longest = n;
-			if (i < len || n > 0)
-				lines++;
-			if (lines == GENERATED_HEAD_LINES)
-				head_end = i;
-			start = i + 1;
-		}
+	while (start < len || (start == len && lines == 0 && len > 0)) {
+		const char *nl = memchr(text + start, '\n', len - start);
+		size_t end = nl ? (size_t)(nl - text) : len, n = end - start;
+		if (n > longest)
+			longest = n;
+		lines++;
+		if (lines == GENERATED_HEAD_LINES)
+			head_end = end;
+		start = end + 1;
+		if (!nl)
+			break;
 	}
 	if (head_end == 0)
 		head_end = len;

@@ -1,9 +1,11 @@
 /* diff/files.c: the changed files of merge-base..head, classified and widened into ranges. */
 #include "diff/diff_int.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/err.h"
 #include "util/escape.h"
@@ -32,19 +34,26 @@ struct stem {
 	const char *p;   /* points into a file path */
 	size_t n;
 	size_t file;
+	size_t next;     /* next stem in the same hash chain, or SIZE_MAX */
 };
 
-static int cmp_stem(const void *a, const void *b)
-{
-	const struct stem *x = a, *y = b;
-	size_t n = x->n < y->n ? x->n : y->n;
-	int c = memcmp(x->p, y->p, n);
+/* Stems of the changed files in a chained hash table, so that every word of the changed code can
+ * be looked up in O(1): linking files costs one pass over their ranges. */
+struct stems {
+	struct stem *v;
+	size_t n;
+	size_t *heads;   /* bucket -> first stem, SIZE_MAX when empty */
+	size_t mask;
+	size_t min_len, max_len;
+};
 
-	if (c)
-		return c;
-	if (x->n != y->n)
-		return x->n < y->n ? -1 : 1;
-	return x->file < y->file ? -1 : (x->file > y->file);
+static uint32_t fnv1a(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ (unsigned char)*p++) * 16777619u;
+	return h;
 }
 
 /* Names too common to say two files are related. */
@@ -62,10 +71,16 @@ static bool common_stem(const char *p, size_t n)
 	return false;
 }
 
-static bool word_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
+static const unsigned char word_chars[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
+	['9'] = 1, ['_'] = 1, ['-'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+	['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1,
+	['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+};
 
 static int add_ref(struct diff_file *f, size_t other)
 {
@@ -82,41 +97,30 @@ static int add_ref(struct diff_file *f, size_t other)
 }
 
 /* Every word of the reviewed ranges that is the stem of another changed file links the two. */
-static int find_refs(struct diff *d, size_t idx, const char *text, const struct stem *stems, size_t n_stems)
+static int find_refs(struct diff *d, size_t idx, const char *text, const struct stems *st)
 {
 	struct diff_file *f = &d->files[idx];
 	size_t r;
 	int error;
 
-	if (n_stems == 0)
+	if (st->n == 0)
 		return 0;
 	for (r = 0; r < f->n_ranges; r++) {
 		size_t i = f->line_off[f->ranges[r].start - 1], end = f->line_off[f->ranges[r].end];
 		while (i < end) {
-			struct stem key, *hit;
-			size_t j = i;
-			while (j < end && word_char(text[j]))
-				j++;
-			if (j == i) {
+			size_t j, k, n;
+			if (!word_chars[(unsigned char)text[i]]) {
 				i++;
 				continue;
 			}
-			key.p = text + i;
-			key.n = j - i;
-			key.file = 0;
-			/* lower bound: the first stem equal to the word */
-			{
-				size_t lo = 0, hi = n_stems;
-				while (lo < hi) {
-					size_t mid = (lo + hi) / 2;
-					if (cmp_stem(&stems[mid], &key) < 0)
-						lo = mid + 1;
-					else
-						hi = mid;
-				}
-				for (; lo < n_stems && stems[lo].n == key.n && memcmp(stems[lo].p, key.p, key.n) == 0; lo++) {
-					hit = (struct stem *)&stems[lo];
-					if (hit->file != idx && (error = add_ref(f, hit->file)) < 0)
+			for (j = i + 1; j < end && word_chars[(unsigned char)text[j]]; j++)
+				;
+			n = j - i;
+			if (n >= st->min_len && n <= st->max_len) {
+				for (k = st->heads[fnv1a(text + i, n) & st->mask]; k != SIZE_MAX; k = st->v[k].next) {
+					const struct stem *hit = &st->v[k];
+					if (hit->n == n && memcmp(hit->p, text + i, n) == 0 && hit->file != idx &&
+					    (error = add_ref(f, hit->file)) < 0)
 						return error;
 				}
 			}
@@ -126,31 +130,50 @@ static int find_refs(struct diff *d, size_t idx, const char *text, const struct 
 	return 0;
 }
 
-static int build_stems(struct stem **out, size_t *n_out, const struct diff *d)
+static void stems_dispose(struct stems *st)
 {
-	struct stem *v;
-	size_t i, n = 0;
+	free(st->v);
+	free(st->heads);
+	memset(st, 0, sizeof(*st));
+}
 
-	*out = NULL;
-	*n_out = 0;
-	if (!(v = calloc(d->n_files + 1, sizeof(*v))))
+static int stems_build(struct stems *st, const struct diff *d)
+{
+	size_t i, buckets = 16;
+
+	memset(st, 0, sizeof(*st));
+	st->min_len = SIZE_MAX;
+	while (buckets < d->n_files * 2)
+		buckets *= 2;
+	if (!(st->v = calloc(d->n_files + 1, sizeof(*st->v))) || !(st->heads = malloc(buckets * sizeof(size_t)))) {
+		stems_dispose(st);
 		return trb_err_oom();
+	}
+	st->mask = buckets - 1;
+	for (i = 0; i < buckets; i++)
+		st->heads[i] = SIZE_MAX;
 	for (i = 0; i < d->n_files; i++) {
 		const char *base, *dot;
+		struct stem *s = &st->v[st->n];
+		size_t b;
 		if (d->files[i].skip)
 			continue;
 		base = strrchr(d->files[i].path, '/');
 		base = base ? base + 1 : d->files[i].path;
 		dot = strchr(base, '.');
-		v[n].p = base;
-		v[n].n = dot ? (size_t)(dot - base) : strlen(base);
-		v[n].file = i;
-		if (!common_stem(v[n].p, v[n].n))
-			n++;
+		s->p = base;
+		s->n = dot ? (size_t)(dot - base) : strlen(base);
+		s->file = i;
+		if (common_stem(s->p, s->n))
+			continue;
+		b = fnv1a(s->p, s->n) & st->mask;
+		s->next = st->heads[b];
+		st->heads[b] = st->n++;
+		if (s->n < st->min_len)
+			st->min_len = s->n;
+		if (s->n > st->max_len)
+			st->max_len = s->n;
 	}
-	qsort(v, n, sizeof(*v), cmp_stem);
-	*out = v;
-	*n_out = n;
 	return 0;
 }
 
@@ -166,7 +189,7 @@ static int lookup_blob(git_blob **out, git_repository *repo, const git_oid *oid)
 
 /* The header marker counts only when the base version already had it: a merge request must not be
  * able to exempt its own code from review by writing "DO NOT EDIT" at the top. */
-static bool marker_in_base(struct diff *d, const struct diff_file *f, const char *reason_detail)
+static bool marker_in_base(git_repository *repo, const struct diff_file *f, const char *reason_detail)
 {
 	git_blob *old = NULL;
 	char detail[DETAIL_MAX];
@@ -175,7 +198,7 @@ static bool marker_in_base(struct diff *d, const struct diff_file *f, const char
 
 	if (f->status == DIFF_STATUS_ADDED || git_oid_is_zero(&f->old_oid))
 		return false;
-	if (git_blob_lookup(&old, d->repo, &f->old_oid) < 0)
+	if (git_blob_lookup(&old, repo, &f->old_oid) < 0)
 		return false;
 	r = diff_generated_reason(f->old_path, git_blob_rawcontent(old), (size_t)git_blob_rawsize(old),
 				  detail, sizeof(detail));
@@ -184,7 +207,7 @@ static bool marker_in_base(struct diff *d, const struct diff_file *f, const char
 	return yes;
 }
 
-static int file_hunks(struct diff_file *f, const char *old, size_t old_len, const char *text, size_t len,
+static int file_hunks(struct diff_file *f, const git_blob *old, const git_blob *blob,
 		      struct diff_range **targets, size_t *n_targets)
 {
 	git_diff_options o;
@@ -200,8 +223,8 @@ static int file_hunks(struct diff_file *f, const char *old, size_t old_len, cons
 	o.context_lines = 0;
 	o.interhunk_lines = 0;
 	o.flags = GIT_DIFF_FORCE_TEXT;
-	/* from buffers, with no path: no diff driver, no attributes, nothing from the repository */
-	if (git_patch_from_buffers(&patch, old, old_len, NULL, text, len, NULL, &o) < 0)
+	/* no path: no diff driver and no attributes are looked up */
+	if (git_patch_from_blobs(&patch, old, NULL, blob, NULL, &o) < 0)
 		return trb_err_set(TRB_ERROR, "cannot diff %s: %s", f->path,
 				   git_error_last() ? git_error_last()->message : "unknown error");
 	nh = git_patch_num_hunks(patch);
@@ -258,20 +281,20 @@ cleanup:
 	return error;
 }
 
-static int review_file(struct diff *d, size_t idx, const struct config *policy, const struct stem *stems,
-		       size_t n_stems)
+static int review_file(git_repository *repo, struct diff *d, size_t idx, const struct config *policy,
+		       const struct stems *stems)
 {
 	struct diff_file *f = &d->files[idx];
 	git_odb *odb = NULL;
 	git_blob *blob = NULL, *old = NULL;
 	git_object_t type;
-	size_t size = 0, len, old_len = 0, n_targets = 0, r, bytes = 0, lines = 0;
+	size_t size = 0, len, n_targets = 0, r, bytes = 0, lines = 0;
 	struct diff_range *targets = NULL;
-	const char *text, *old_text = NULL, *why;
+	const char *text, *why;
 	char detail[DETAIL_MAX];
 	int error = 0;
 
-	if (git_repository_odb(&odb, d->repo) < 0 || git_odb_read_header(&size, &type, odb, &f->new_oid) < 0) {
+	if (git_repository_odb(&odb, repo) < 0 || git_odb_read_header(&size, &type, odb, &f->new_oid) < 0) {
 		error = trb_err_set(TRB_ERROR, "cannot read %s from the head commit", f->path);
 		goto cleanup;
 	}
@@ -280,11 +303,13 @@ static int review_file(struct diff *d, size_t idx, const struct config *policy, 
 		error = set_skip(f, DIFF_SKIP_TOO_LARGE, detail);
 		goto cleanup;
 	}
-	if ((error = lookup_blob(&blob, d->repo, &f->new_oid)) < 0)
+	if ((error = lookup_blob(&blob, repo, &f->new_oid)) < 0)
 		goto cleanup;
 	text = git_blob_rawcontent(blob);
 	len = (size_t)git_blob_rawsize(blob);
-	if (git_blob_is_binary(blob) || memchr(text, '\0', len)) {
+	/* git's rule (a NUL or mostly non-text in the first 8000 bytes), so that what git shows as
+	 * binary is what tribunal skips */
+	if (git_blob_is_binary(blob)) {
 		error = set_skip(f, DIFF_SKIP_BINARY, NULL);
 		goto cleanup;
 	}
@@ -293,17 +318,17 @@ static int review_file(struct diff *d, size_t idx, const struct config *policy, 
 		goto cleanup;
 	}
 	if ((why = diff_generated_reason(f->path, text, len, detail, sizeof(detail))) != NULL &&
-	    (strchr(detail, '"') == NULL || marker_in_base(d, f, detail))) {
+	    (strchr(detail, '"') == NULL || marker_in_base(repo, f, detail))) {
 		error = set_skip(f, why, detail);
 		goto cleanup;
 	}
 	if (f->status != DIFF_STATUS_ADDED && !git_oid_is_zero(&f->old_oid) &&
-	    git_blob_lookup(&old, d->repo, &f->old_oid) == 0 && !git_blob_is_binary(old)) {
-		old_text = git_blob_rawcontent(old);
-		old_len = (size_t)git_blob_rawsize(old);
+	    git_blob_lookup(&old, repo, &f->old_oid) == 0 && git_blob_is_binary(old)) {
+		git_blob_free(old);  /* was binary: all of it is new text */
+		old = NULL;
 	}
 	if ((error = diff_line_index(&f->line_off, &f->n_lines, text, len)) < 0 ||
-	    (error = file_hunks(f, old_text, old_len, text, len, &targets, &n_targets)) < 0 ||
+	    (error = file_hunks(f, old, blob, &targets, &n_targets)) < 0 ||
 	    (error = diff_widen(&f->ranges, &f->n_ranges, text, f->line_off, f->n_lines, f->lang, targets,
 				n_targets, f->changed, f->n_changed, policy->context_lines,
 				DIFF_WIDEN_MAX_LINES)) < 0)
@@ -317,13 +342,124 @@ static int review_file(struct diff *d, size_t idx, const struct config *policy, 
 	if (f->n_ranges == 0)
 		error = set_skip(f, DIFF_SKIP_UNCHANGED, "no changed lines");
 	else
-		error = find_refs(d, idx, text, stems, n_stems);
+		error = find_refs(d, idx, text, stems);
 cleanup:
 	free(targets);
 	git_blob_free(old);
 	git_blob_free(blob);
 	git_odb_free(odb);
 	return error;
+}
+
+/* ---- reading the files on a small pool of threads ---------------------------------------------- */
+
+/* Per-file work (inflate, diff, widen) is independent, so it runs on up to DIFF_MAX_THREADS
+ * threads, each with its own git_repository (libgit2 objects are single-thread). Each file is
+ * written by exactly one worker; the queue is an index under a mutex. */
+#define DIFF_MAX_THREADS 8
+#define DIFF_FILES_PER_THREAD 16
+
+struct pool {
+	struct diff *d;
+	const struct diff_opts *opts;
+	const struct stems *stems;
+	pthread_mutex_t lock;
+	size_t next, done;
+	int error;
+	char *message;       /* the failing worker's error message */
+};
+
+static void pool_fail(struct pool *p, int error)
+{
+	pthread_mutex_lock(&p->lock);
+	if (!p->error) {
+		p->error = error;
+		p->message = strdup(trb_err_msg());
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void pool_run(struct pool *p, git_repository *repo)
+{
+	int error;
+
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&p->lock);
+		i = p->error ? p->d->n_files : p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->d->n_files)
+			break;
+		if (!p->d->files[i].skip &&
+		    (error = review_file(repo, p->d, i, p->opts->policy, p->stems)) < 0) {
+			pool_fail(p, error);
+			break;
+		}
+		pthread_mutex_lock(&p->lock);
+		p->done++;
+		if (p->opts->progress)
+			p->opts->progress(p->done, p->d->n_files, p->opts->payload);
+		pthread_mutex_unlock(&p->lock);
+	}
+}
+
+static void *pool_worker(void *arg)
+{
+	struct pool *p = arg;
+	git_repository *repo = NULL;
+
+	if (git_repository_open_ext(&repo, git_repository_path(p->d->repo),
+				    GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE, NULL) < 0) {
+		pool_fail(p, trb_err_set(TRB_ERROR, "cannot open the repository in a worker: %s",
+					 git_error_last() ? git_error_last()->message : "unknown error"));
+		return NULL;
+	}
+	pool_run(p, repo);
+	git_repository_free(repo);
+	return NULL;
+}
+
+static int review_all(struct diff *d, const struct diff_opts *opts, const struct stems *stems)
+{
+	pthread_t threads[DIFF_MAX_THREADS];
+	struct pool p;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = cpus > 0 ? (size_t)cpus : 1, started = 0, i;
+	int error;
+
+	if (n > DIFF_MAX_THREADS)
+		n = DIFF_MAX_THREADS;
+	if (n > d->n_files / DIFF_FILES_PER_THREAD)
+		n = d->n_files / DIFF_FILES_PER_THREAD;
+	memset(&p, 0, sizeof(p));
+	p.d = d;
+	p.opts = opts;
+	p.stems = stems;
+	if (n <= 1) {
+		for (i = 0; i < d->n_files; i++) {
+			if (!d->files[i].skip && (error = review_file(d->repo, d, i, opts->policy, stems)) < 0)
+				return error;
+			if (opts->progress)
+				opts->progress(i + 1, d->n_files, opts->payload);
+		}
+		return 0;
+	}
+	if (pthread_mutex_init(&p.lock, NULL) != 0)
+		return trb_err_set(TRB_ERROR, "cannot create a mutex");
+	/* this thread is one of the workers, with the repository it already has */
+	for (i = 1; i < n; i++)
+		if (pthread_create(&threads[started], NULL, pool_worker, &p) == 0)
+			started++;
+	pool_run(&p, d->repo);
+	for (i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	pthread_mutex_destroy(&p.lock);
+	if (p.error) {
+		trb_err_set(p.error, "%s", p.message ? p.message : "out of memory");
+		free(p.message);
+		return p.error;
+	}
+	return 0;
 }
 
 /* The first pass: what can be decided from the delta alone. */
@@ -378,8 +514,8 @@ int diff_run(struct diff *d, const struct diff_opts *opts)
 	git_diff *gd = NULL;
 	git_diff_options o;
 	git_diff_find_options fo;
-	struct stem *stems = NULL;
-	size_t i, n, n_stems = 0;
+	struct stems stems = {0};
+	size_t i, n;
 	int error = 0;
 
 	if ((error = git_commit_lookup(&mb, d->repo, &d->merge_base)) < 0 ||
@@ -417,16 +553,12 @@ int diff_run(struct diff *d, const struct diff_opts *opts)
 		if ((error = classify_delta(&d->files[i], git_diff_get_delta(gd, i), opts->policy)) < 0)
 			goto cleanup;
 	}
-	if ((error = build_stems(&stems, &n_stems, d)) < 0)
+	if ((error = stems_build(&stems, d)) < 0)
 		goto cleanup;
-	for (i = 0; i < n; i++) {
-		if (!d->files[i].skip && (error = review_file(d, i, opts->policy, stems, n_stems)) < 0)
-			goto cleanup;
-		if (opts->progress)
-			opts->progress(i + 1, n, opts->payload);
-	}
+	if ((error = review_all(d, opts, &stems)) < 0)
+		goto cleanup;
 cleanup:
-	free(stems);
+	stems_dispose(&stems);
 	git_diff_free(gd);
 	git_tree_free(mb_tree);
 	git_tree_free(head_tree);

@@ -51,9 +51,13 @@ int diff_line_index(uint32_t **out, uint32_t *n_lines, const char *text, size_t 
 	if (!(off = malloc((cap + 1) * sizeof(*off))))
 		return trb_err_oom();
 	off[0] = 0;
-	for (i = 0; i < len; i++)
-		if (text[i] == '\n')
-			off[++n] = (uint32_t)(i + 1);
+	for (i = 0; i < len; i++) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		if (!nl)
+			break;
+		i = (size_t)(nl - text);
+		off[++n] = (uint32_t)(i + 1);
+	}
 	if (len > 0 && text[len - 1] != '\n')
 		off[++n] = (uint32_t)len;
 	*out = off;
