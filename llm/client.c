@@ -23,6 +23,7 @@
 #define N_PROVIDERS 2
 #define SNIPPET_BYTES 100       /* of an HTML or unparseable error body */
 #define PROVIDER_MSG_BYTES 300  /* of a provider's error message */
+#define DEADLINE_SLACK_MS 100   /* no attempt starts this close to budget.timeout_s */
 
 struct provider {
 	char *url;                /* the endpoint */
@@ -1278,6 +1279,13 @@ static void dispatch(struct llm_client *c, uint64_t now)
 		const struct config_agent *a = &c->policy->agents[k->agent];
 		if (k->ready_at > now || c->prov[k->provider].paused_until > now) {
 			p = &k->next;
+			continue;
+		}
+		if (c->deadline && now + DEADLINE_SLACK_MS >= c->deadline) {
+			*p = k->next;
+			finish_unsent(c, k, LLM_DEADLINE,
+				      fmt("budget.timeout_s (%u s) ran out before the call could be sent",
+					  c->policy->budget.timeout_s));
 			continue;
 		}
 		if (!a->no_key && !c->prov[k->provider].key) {

@@ -22,7 +22,8 @@ plain text reply "ok". RULE fields, all optional:
   "contains": "s" | ["s", ...]             the body holds every substring (e.g. an agent's prompt
                                            marker, a unit's file name, a tool result)
   "not_contains": "s" | ["s", ...]         the body holds none of them
-  "messages": N                            the conversation has N messages (system excluded):
+  "messages": N                            the conversation has N turns (system excluded; OpenAI
+                                           tool messages + the user message after them are one):
                                            1 = first turn, 3 = after one tool round trip, ...
   "times": N                               use this rule at most N times
   "reply": REPLY                           the answer (each use)
@@ -52,7 +53,8 @@ Bench mode: --fail-every N answers every Nth request (counted over all requests)
 Control endpoints (GET/PUT/POST on the same port):
   PUT  /_fake/script   replace the script, reset counters and the request log
   POST /_fake/reset    clear the request log and counters
-  GET  /_fake/log      every request received: [{"seq","method","path","headers","body"}]
+  GET  /_fake/log      every request received: [{"seq","t","method","path","headers","body"}]
+                       (t: the server's monotonic clock in seconds, when the request arrived)
   GET  /_fake/stats    {"requests": N, "max_concurrent": N}
 Every request body (and its headers) is also appended to --log as JSON lines, so tests can grep
 what tribunal sent for secrets.
@@ -121,7 +123,7 @@ class State:
             self.log = []
 
     def record(self, handler, body):
-        entry = {"seq": 0, "method": handler.command, "path": handler.path,
+        entry = {"seq": 0, "t": time.monotonic(), "method": handler.command, "path": handler.path,
                  "headers": {k.lower(): v for k, v in handler.headers.items()},
                  "body": body.decode("utf-8", "replace")}
         with self.lock:
@@ -171,10 +173,22 @@ def matches(rule, provider, path, body_text, n_messages):
 
 
 def count_messages(req):
+    """Turns of the conversation, the same for both wire formats: system messages are not
+    counted, and a run of OpenAI `tool` messages plus the user message after them is one turn
+    (as Anthropic's single user message holding the tool results)."""
     msgs = req.get("messages") if isinstance(req, dict) else None
     if not isinstance(msgs, list):
         return 0
-    return sum(1 for m in msgs if not (isinstance(m, dict) and m.get("role") in ("system", "developer")))
+    n, prev = 0, None
+    for m in msgs:
+        role = m.get("role") if isinstance(m, dict) else None
+        if role in ("system", "developer"):
+            continue
+        role = "user" if role == "tool" else role
+        if role != prev:
+            n += 1
+        prev = role
+    return n
 
 
 def usage_of(reply, body_len, text):
