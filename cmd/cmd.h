@@ -37,5 +37,17 @@ bool cmd_progress_enabled(const struct cmd_opts *o);
 void cmd_report_error(const struct cmd_opts *o, const char *context);
 
 int cmd_plan(struct cmd_opts *o);
+int cmd_policy(struct cmd_opts *o);
+
+struct config;
+struct diff;
+/* The policy for a scan of d: --policy FILE, else .tribunal.yml from the base commit (or the
+ * head with --policy-from head), else the default. *source is "file", "base", "head" or
+ * "default". Diagnostics are printed; returns 0 or EXIT_USAGE. */
+int cmd_load_policy(struct config **out, const char **source, struct diff *d, const struct cmd_opts *o);
+/* Today as yyyymmdd (UTC), or from SOURCE_DATE_EPOCH when set. */
+int cmd_today(void);
+/* Reads a whole file of at most `limit` bytes. */
+int cmd_read_file(char **out, size_t *len, const char *path, size_t limit);
 
 #endif

@@ -233,7 +233,10 @@ static int dispatch(int argc, char **argv)
 	}
 	if (strcmp(sub, "policy") == 0) {
 		static const cmd_opt_t allowed[] = {OPT_HELP};
-		return run_simple("policy", usage_policy, allowed, 1, argc - 2, argv + 2);
+		if ((rc = cmd_parse(&o, "policy", allowed, 1, argc - 2, argv + 2)) == 0)
+			rc = o.val[OPT_HELP] ? (fputs(usage_policy, stdout), EXIT_PASS) : cmd_policy(&o);
+		cmd_opts_dispose(&o);
+		return rc;
 	}
 	if (strcmp(sub, "publish") == 0) {
 		static const cmd_opt_t allowed[] = {OPT_FROM, OPT_VERBOSE, OPT_HELP};

@@ -332,10 +332,8 @@ int cmd_plan(struct cmd_opts *o)
 		cmd_report_error(o, NULL);
 		goto done;
 	}
-	if (config_new_default(&policy) < 0) {
-		cmd_report_error(o, NULL);
+	if (cmd_load_policy(&policy, &policy_source, d, o) != 0)
 		goto done;
-	}
 	memset(&dopts, 0, sizeof(dopts));
 	dopts.policy = policy;
 	if (cmd_progress_enabled(o))

@@ -112,6 +112,49 @@ struct config {
 int config_new_default(struct config **out);
 void config_free(struct config *c);
 
+/* ---- loading -------------------------------------------------------------------------------- */
+
+/* One problem found in a policy, at a 1-based line and column. */
+struct config_diag {
+	size_t line, col;
+	bool warning;
+	char *msg;
+};
+
+struct config_diags {
+	struct config_diag *v;
+	size_t n;
+	size_t errors;
+};
+
+#define CONFIG_MAX_BYTES ((size_t)1024 * 1024)
+#define CONFIG_MAX_DEPTH 32
+#define CONFIG_MAX_NODES 20000   /* node visits, aliases included: no billion laughs */
+
+/* Parses and validates a policy. `name` is used in messages; `today` (yyyymmdd) decides which
+ * suppressions expired (they become warnings and stop suppressing). Every problem is appended to
+ * diags (all of them, not just the first). Returns 0 (warnings allowed) with *out set, or
+ * TRB_EINVAL when there was an error, with *out NULL. */
+int config_load(struct config **out, struct config_diags *diags, const char *name, const char *text,
+		size_t len, int today);
+/* Prints diags as NAME:LINE:COL: error|warning: MESSAGE, one per line, escaped for a terminal. */
+void config_diags_print(FILE *f, const struct config_diags *diags, const char *name);
+void config_diags_dispose(struct config_diags *diags);
+
+/* The effective policy as YAML (defaults filled in), malloc'd. */
+int config_to_yaml(char **out, const struct config *c);
+/* A commented starter policy. */
+const char *config_starter(void);
+
+/* The categories findings are filed under (policy `categories`, agents' mapping). */
+extern const char *const config_categories[];
+extern const size_t config_n_categories;
+/* True when a finding of this category / CWE is switched off by the policy. */
+bool config_category_disabled(const struct config *c, const char *category, const char *cwe);
+/* Languages a custom rule can name. */
+extern const char *const config_languages[];
+extern const size_t config_n_languages;
+
 /* True when the path passes paths.include and is not in paths.exclude. */
 bool config_path_included(const struct config *c, const char *path);
 /* True when the path matches privacy.never_send. */

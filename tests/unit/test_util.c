@@ -12,6 +12,7 @@
 #include "util/err.h"
 #include "util/glob.h"
 #include "util/path.h"
+#include "util/sha256.h"
 
 static void test_buf_appends_and_detaches(void **state)
 {
@@ -137,6 +138,25 @@ static void test_size_arithmetic_overflow(void **state)
 	assert_int_equal(trb_mul_size(&n, SIZE_MAX / 2, 3), TRB_ELIMIT);
 }
 
+static void test_sha256_known_vectors(void **state)
+{
+	char hex[65];
+	struct trb_sha256 s;
+	size_t i;
+
+	(void)state;
+	trb_sha256_hex(hex, "", 0);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	trb_sha256_hex(hex, "abc", 3);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	/* a million 'a', fed in uneven pieces */
+	trb_sha256_init(&s);
+	for (i = 0; i < 1000000; i += 7)
+		trb_sha256_update(&s, "aaaaaaa", 1000000 - i < 7 ? 1000000 - i : 7);
+	trb_sha256_final_hex(&s, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +166,7 @@ int main(void)
 		cmocka_unit_test(test_path_checker_refuses_escapes),
 		cmocka_unit_test(test_path_tidy),
 		cmocka_unit_test(test_size_arithmetic_overflow),
+		cmocka_unit_test(test_sha256_known_vectors),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

@@ -1,0 +1,203 @@
+/* cmd/policy.c: `tribunal policy check|show|init`, and where plan/scan take their policy from. */
+#include "cmd/cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config/config.h"
+#include "diff/diff.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/escape.h"
+
+#define POLICY_FILE ".tribunal.yml"
+
+int cmd_today(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t now = time(NULL);
+	struct tm tm;
+
+	/* reproducible runs (and tests) pin the clock the usual way */
+	if (sde && *sde && strspn(sde, "0123456789") == strlen(sde) && strlen(sde) < 12)
+		now = (time_t)strtoll(sde, NULL, 10);
+	if (!gmtime_r(&now, &tm))
+		return 0;
+	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+int cmd_read_file(char **out, size_t *len, const char *path, size_t limit)
+{
+	struct trb_buf b = TRB_BUF_INIT(limit);
+	char chunk[65536];
+	size_t n;
+	FILE *f;
+
+	*out = NULL;
+	*len = 0;
+	if (!(f = fopen(path, "rb")))
+		return trb_err_set(TRB_EIO, "cannot open %s", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (trb_buf_put(&b, chunk, n) < 0)
+			break;
+	if (ferror(f)) {
+		fclose(f);
+		trb_buf_dispose(&b);
+		return trb_err_set(TRB_EIO, "cannot read %s", path);
+	}
+	fclose(f);
+	if (trb_buf_error(&b) < 0) {
+		trb_buf_dispose(&b);
+		return trb_err_set(TRB_ELIMIT, "%s is larger than %zu bytes", path, limit);
+	}
+	*len = b.len;
+	*out = trb_buf_detach(&b);
+	return *out ? 0 : trb_err_oom();
+}
+
+/* Loads policy text; prints every diagnostic; EXIT_USAGE on errors. */
+static int load_text(struct config **out, const char *name, const char *text, size_t len, bool quiet)
+{
+	struct config_diags diags = {0};
+	int error = config_load(out, &diags, name, text, len, cmd_today());
+
+	if (error < 0 || !quiet)
+		config_diags_print(stderr, &diags, name);
+	config_diags_dispose(&diags);
+	if (error == TRB_ENOMEM) {
+		fprintf(stderr, "tribunal: error: out of memory\n");
+		return EXIT_USAGE;
+	}
+	return error < 0 ? EXIT_USAGE : 0;
+}
+
+static int load_file(struct config **out, const char *path, bool quiet)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (cmd_read_file(&text, &len, path, CONFIG_MAX_BYTES + 1) < 0) {
+		cmd_report_error(NULL, NULL);
+		return EXIT_USAGE;
+	}
+	rc = load_text(out, path, text, len, quiet);
+	free(text);
+	return rc;
+}
+
+int cmd_load_policy(struct config **out, const char **source, struct diff *d, const struct cmd_opts *o)
+{
+	bool quiet = o->val[OPT_QUIET] != NULL, from_head = o->val[OPT_POLICY_FROM] && !strcmp(o->val[OPT_POLICY_FROM], "head");
+	char *base_text = NULL, *head_text = NULL, name[96], sha[GIT_OID_HEXSZ + 1];
+	size_t base_len = 0, head_len = 0;
+	int rc = 0, eb, eh;
+
+	*out = NULL;
+	if (o->val[OPT_POLICY]) {
+		*source = "file";
+		return load_file(out, o->val[OPT_POLICY], quiet);
+	}
+	eb = diff_read_file(&base_text, &base_len, d, DIFF_SIDE_BASE, POLICY_FILE, CONFIG_MAX_BYTES + 1);
+	eh = diff_read_file(&head_text, &head_len, d, DIFF_SIDE_HEAD, POLICY_FILE, CONFIG_MAX_BYTES + 1);
+	if ((eb < 0 && eb != TRB_ENOTFOUND) || (eh < 0 && eh != TRB_ENOTFOUND)) {
+		cmd_report_error(o, POLICY_FILE ": ");
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	if (from_head) {
+		if (eh == 0) {
+			git_oid_tostr(sha, 8, &d->head);
+			snprintf(name, sizeof(name), POLICY_FILE " (head %s)", sha);
+			*source = "head";
+			rc = load_text(out, name, head_text, head_len, quiet);
+		} else {
+			*source = "default";
+			rc = config_new_default(out) < 0 ? EXIT_USAGE : 0;
+		}
+		goto done;
+	}
+	/* the base commit's policy: a merge request must not weaken its own gate */
+	if (eb == 0) {
+		git_oid_tostr(sha, 8, &d->base);
+		snprintf(name, sizeof(name), POLICY_FILE " (base %s)", sha);
+		*source = "base";
+		rc = load_text(out, name, base_text, base_len, quiet);
+	} else {
+		*source = "default";
+		rc = config_new_default(out) < 0 ? EXIT_USAGE : 0;
+	}
+	if (rc == 0 && !quiet && (eb != eh || (eb == 0 && (base_len != head_len || memcmp(base_text, head_text, base_len)))))
+		fprintf(stderr, "tribunal: note: this merge request changes " POLICY_FILE "; the scan uses the %s "
+			"(the change is reviewed as code; --policy-from head would use it, which lets a merge request "
+			"weaken its own gate)\n", eb == 0 ? "base commit's version" : "default policy (the base has none)");
+done:
+	free(base_text);
+	free(head_text);
+	if (rc != 0) {
+		config_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int cmd_policy(struct cmd_opts *o)
+{
+	const char *verb = o->n_args ? o->args[0] : NULL;
+	struct config *c = NULL;
+	char *yaml = NULL;
+	int rc;
+
+	if (!verb) {
+		fprintf(stderr, "tribunal policy: expected 'check FILE', 'show [FILE]' or 'init'\n"
+				"Try 'tribunal policy --help'.\n");
+		return EXIT_USAGE;
+	}
+	if (strcmp(verb, "init") == 0) {
+		if (o->n_args != 1) {
+			fprintf(stderr, "tribunal policy init: takes no arguments\nTry 'tribunal policy --help'.\n");
+			return EXIT_USAGE;
+		}
+		fputs(config_starter(), stdout);
+		return EXIT_PASS;
+	}
+	if (strcmp(verb, "check") == 0) {
+		if (o->n_args != 2) {
+			fprintf(stderr, "tribunal policy check: expected one FILE\nTry 'tribunal policy --help'.\n");
+			return EXIT_USAGE;
+		}
+		rc = load_file(&c, o->args[1], false);
+		if (rc == 0) {
+			struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_SMALL);
+			trb_escape_term(&b, o->args[1], strlen(o->args[1]));
+			printf("%s: valid policy\n", trb_buf_cstr(&b));
+			trb_buf_dispose(&b);
+		}
+		config_free(c);
+		return rc;
+	}
+	if (strcmp(verb, "show") == 0) {
+		if (o->n_args > 2) {
+			fprintf(stderr, "tribunal policy show: expected at most one FILE\nTry 'tribunal policy --help'.\n");
+			return EXIT_USAGE;
+		}
+		if (o->n_args == 2)
+			rc = load_file(&c, o->args[1], false);
+		else
+			rc = config_new_default(&c) < 0 ? EXIT_USAGE : 0;
+		if (rc == 0 && config_to_yaml(&yaml, c) < 0) {
+			cmd_report_error(o, NULL);
+			rc = EXIT_USAGE;
+		}
+		if (rc == 0)
+			fputs(yaml, stdout);
+		free(yaml);
+		config_free(c);
+		return rc;
+	}
+	fprintf(stderr, "tribunal policy: unknown action '%.40s' (expected check, show or init)\n"
+			"Try 'tribunal policy --help'.\n", verb);
+	return EXIT_USAGE;
+}
