@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <yaml.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -148,7 +149,11 @@ static const char *closest(const char *word, const char *const *names, size_t n)
 	size_t i, d, best_d = 99, limit = strlen(word) / 3 > 2 ? strlen(word) / 3 : 2;
 
 	for (i = 0; i < n; i++) {
+		size_t lw = strlen(word), ln = strlen(names[i]);
 		d = edit_distance(word, names[i]);
+		/* "blocking" for "block", "timeout" for "timeout_s" */
+		if (lw >= 3 && ln >= 3 && strncasecmp(word, names[i], lw < ln ? lw : ln) == 0 && d > 1)
+			d = 1;
 		if (d < best_d) {
 			best_d = d;
 			best = names[i];
@@ -433,7 +438,7 @@ static void walk(struct loader *l, yaml_node_t *map, const char *where, const st
 	size_t i;
 
 	if (map->type != YAML_MAPPING_NODE) {
-		diag(l, map, false, "%s: expected a mapping (key: value lines), got %s", where,
+		diag(l, map, false, "%s: expected a mapping (key: value lines), got %s", *where ? where : "the policy",
 		     is_null(map) ? "nothing" : kind_name(map));
 		return;
 	}

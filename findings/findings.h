@@ -136,7 +136,56 @@ void findings_free(struct findings *fs);
 int findings_add(struct finding **out, struct findings *fs);
 void finding_dispose(struct finding *f);
 
+/* ---- policy ---------------------------------------------------------------------------------- */
+
+/* Fingerprint stable under line shifts: the first 32 hex digits of sha256(path, CWE, the flagged
+ * lines with all whitespace removed). `code` is the text of the flagged lines. *out is malloc'd. */
+int findings_fingerprint(char **out, const char *path, const char *cwe, const char *code, size_t len);
+
+/* Marks findings suppressed by the policy: a fingerprint or rule(+path) suppression that has not
+ * expired, or a category/CWE the policy disables. Records which suppression matched. */
+int findings_apply_policy(struct findings *fs, const struct config *policy);
+
+/* The gate: one pure function of the findings and the policy. Sets each finding's `gating`,
+ * run.gate_pass and run.gate_reasons (at least one reason, pass or fail). The result ignores
+ * `mode`: callers decide the exit status (comment and monitor never fail the job). */
+int findings_gate(struct findings *fs, const struct config *policy);
+
+/* True when a finding is eligible to gate at all (status, pre-existing, confidence). */
+bool findings_counts_for_gate(const struct finding *f, const struct config *policy);
+
 const char *findings_status_name(finding_status_t s);
 const char *findings_source_name(finding_source_t s);
+
+/* ---- findings.json (findings/json.c; docs/findings.schema.json is the schema) -------------- */
+
+#define FINDINGS_SCHEMA_VERSION 1
+
+/* Serializes the whole record as findings.json (pretty-printed, deterministic: the same record
+ * gives the same bytes). Invalid UTF-8 in any string becomes U+FFFD. *out is NUL-terminated and
+ * owned by the caller (free()). Errors: TRB_ENOMEM. */
+int findings_to_json(char **out, size_t *out_len, const struct findings *fs);
+
+/* Parses findings.json text back into a new record, validating every field: types, enums, line
+ * numbers (1..2^32-1, end >= start), confidence in [0,1], repository-relative paths through
+ * trb_path_check, fingerprints (hex), UTF-8. Unknown fields are ignored (the format only grows).
+ * `name` names the input in messages ("shard-1/findings.json: findings[3].severity: ...").
+ * Errors: TRB_EINVAL (with the field's path), TRB_ENOMEM. */
+int findings_from_json(struct findings **out, const char *json, size_t len, const char *name);
+
+/* Puts the record in report order, the same for one job and for merged shards: findings by path,
+ * start line, end line, fingerprint, then ids renumbered F1..Fn; not-reviewed units by unit id;
+ * skipped files by path. */
+void findings_order(struct findings *fs);
+
+/* Merges the records of `tribunal scan --shard I/N` jobs into one, as if one job had run:
+ * findings concatenated and de-duplicated by fingerprint (the most decisive copy is kept:
+ * confirmed > uncertain > unverified > suppressed > rejected, then higher severity), not-reviewed
+ * units and skipped files united, unit counts, tokens and cost summed (a shard's record counts
+ * its own units), duration the longest, started_at the earliest, notices united, shard cleared,
+ * then findings_order(). The gate is not recomputed: gate_pass is the AND of the parts and the
+ * reasons their union; call findings_gate() on the result. Parts must agree on base, head,
+ * merge base and policy hash (TRB_EINVAL otherwise). The parts are not modified. */
+int findings_merge(struct findings **out, struct findings *const *parts, size_t n);
 
 #endif
