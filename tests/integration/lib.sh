@@ -17,6 +17,8 @@ unset GITHUB_ACTIONS GITHUB_EVENT_PATH GITHUB_BASE_REF GITHUB_SHA GITHUB_STEP_SU
 export GIT_AUTHOR_NAME=Fixture GIT_AUTHOR_EMAIL=fixture@example.com
 export GIT_COMMITTER_NAME=Fixture GIT_COMMITTER_EMAIL=fixture@example.com
 export GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z"
+# the validators' npm cache lives in the real home; tests get a throw-away one
+export VALIDATE_CACHE=${VALIDATE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/validate-tools}
 export GIT_CONFIG_NOSYSTEM=1 HOME=$TMP
 
 die() { echo "FAIL: $*" >&2; exit 1; }
