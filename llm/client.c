@@ -24,6 +24,7 @@
 #define SNIPPET_BYTES 100       /* of an HTML or unparseable error body */
 #define PROVIDER_MSG_BYTES 300  /* of a provider's error message */
 #define DEADLINE_SLACK_MS 100   /* no attempt starts this close to budget.timeout_s */
+#define RECENT_WINDOW 16        /* answers that decide how long a 429 holds the provider */
 
 struct provider {
 	char *url;                /* the endpoint */
@@ -34,6 +35,8 @@ struct provider {
 	bool azure;               /* OPENAI_API_TYPE=azure: api-key header */
 	bool official;            /* api.openai.com: max_completion_tokens */
 	uint64_t paused_until;    /* monotonic ms: a 429 holds every queued call to this provider */
+	uint32_t recent;          /* the last RECENT_WINDOW answers, a bit set for each 429 */
+	unsigned n_recent;
 };
 
 struct call {
@@ -1191,6 +1194,31 @@ static uint64_t backoff(struct llm_client *c, unsigned failures)
 	return (uint64_t)(r * (double)cap);  /* full jitter */
 }
 
+/* Remembers whether an answer of the provider was a 429. */
+static void note_answer(struct provider *p, bool rate_limited)
+{
+	p->recent = (p->recent << 1) | (rate_limited ? 1u : 0u);
+	if (p->n_recent < RECENT_WINDOW)
+		p->n_recent++;
+}
+
+/* A 429 holds every queued call to the provider, not only the one that failed: for the whole
+ * retry-after when most recent answers were 429s (a real limit: new calls would fail too), for a
+ * quarter of it after a stray 429 among successes (the failed call still waits all of it). */
+static void hold_provider(struct provider *p, uint64_t now, uint64_t delay)
+{
+	uint32_t mask = p->n_recent >= 32 ? 0xffffffffu : ((1u << p->n_recent) - 1u);
+	unsigned rejected = (unsigned)__builtin_popcount(p->recent & mask);
+	double share = p->n_recent ? (double)rejected / (double)p->n_recent : 1.0;
+	uint64_t until;
+
+	if (share < 0.25)
+		share = 0.25;
+	until = now + (uint64_t)((double)delay * share);
+	if (p->paused_until < until)
+		p->paused_until = until;
+}
+
 static void attempt_done(struct llm_client *c, struct call *k, CURLcode rc)
 {
 	struct verdict v = {0};
@@ -1204,6 +1232,8 @@ static void attempt_done(struct llm_client *c, struct call *k, CURLcode rc)
 	detach_transfer(c, k);
 	k->resp.http_status = status;
 	now = now_ms();
+	if (status > 0)
+		note_answer(&c->prov[k->provider], status == 429);
 	if (rc != CURLE_OK) {
 		classify_curl(c, k, rc, &v);
 	} else if (status >= 200 && status <= 299) {
@@ -1227,8 +1257,8 @@ static void attempt_done(struct llm_client *c, struct call *k, CURLcode rc)
 		} else if (!c->deadline || now + delay < c->deadline) {
 			retry_in = (int64_t)delay;
 			k->ready_at = now + delay;
-			if (v.rate_limit && c->prov[k->provider].paused_until < k->ready_at)
-				c->prov[k->provider].paused_until = k->ready_at;
+			if (v.rate_limit)
+				hold_provider(&c->prov[k->provider], now, delay);
 			audit_line(c, k, v.outcome, false, true, stop, &u, status, retry_in);
 			c->totals.retries++;
 			free(v.msg);
@@ -1343,7 +1373,8 @@ int llm_run(struct llm_client *c)
 {
 	CURLMsg *m;
 	int running, left;
-	uint64_t now;
+	uint64_t now, seq;
+	long t;
 
 	if (c->running)
 		return trb_err_set(TRB_EINVAL, "llm_run called from a callback");
@@ -1353,32 +1384,28 @@ int llm_run(struct llm_client *c)
 		now = now_ms();
 		if (c->deadline && now >= c->deadline)
 			expire_all(c);
-		dispatch(c, now);
-		flush_done(c);
-		if (c->in_flight > 0) {
-			if (curl_multi_perform(c->multi, &running) != CURLM_OK) {
-				c->run_error = trb_err_set(TRB_ERROR, "libcurl: the transfer loop failed");
-				break;
-			}
-			while ((m = curl_multi_info_read(c->multi, &left))) {
-				char *pv = NULL;
-				if (m->msg != CURLMSG_DONE)
-					continue;
-				curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &pv);
-				if (pv)
-					attempt_done(c, (struct call *)pv, m->data.result);
-			}
+		/* start what has room, run callbacks; again while the callbacks queue more work, so that
+		 * a finished transfer's slot is refilled before the loop waits */
+		do {
+			seq = c->seq;
+			dispatch(c, now);
 			flush_done(c);
-		}
-		if (!c->queue && c->in_flight == 0 && !c->done_head)
+		} while (c->seq != seq);
+		if (!c->queue && c->in_flight == 0)
 			break;
-		now = now_ms();
-		{
-			long t = next_timeout(c, now);
-			if (t > 0 && curl_multi_poll(c->multi, NULL, 0, (int)t, NULL) != CURLM_OK) {
-				c->run_error = trb_err_set(TRB_ERROR, "libcurl: polling failed");
-				break;
-			}
+		t = next_timeout(c, now);
+		if (curl_multi_poll(c->multi, NULL, 0, (int)t, NULL) != CURLM_OK ||
+		    curl_multi_perform(c->multi, &running) != CURLM_OK) {
+			c->run_error = trb_err_set(TRB_ERROR, "libcurl: the transfer loop failed");
+			break;
+		}
+		while ((m = curl_multi_info_read(c->multi, &left))) {
+			char *pv = NULL;
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &pv);
+			if (pv)
+				attempt_done(c, (struct call *)pv, m->data.result);
 		}
 	}
 	if (c->run_error < 0) {

@@ -690,6 +690,45 @@ static void test_429_holds_every_queued_call_to_that_provider(void **state)
 	seen_dispose(&v);
 }
 
+static void test_stray_429_holds_the_provider_for_a_quarter(void **state)
+{
+	struct seen s[6];
+	struct llm_client *c;
+	cJSON *log;
+	double t_429 = -1, t_next = -1;
+	int i;
+
+	(void)state;
+	memset(s, 0, sizeof(s));
+	policy->budget.concurrency = 1;
+	/* four successes, then a 429 asking for 400 ms: 1 in 5 answers, so the others wait 100 ms */
+	fake_script("{\"rules\":[{\"contains\":\"call 4\",\"times\":1,\"reply\":{\"status\":429,\"retry_after_ms\":\"400\"}}]}");
+	c = client();
+	for (i = 0; i < 6; i++) {
+		char text[16];
+		snprintf(text, sizeof(text), "call %d", i);
+		submit(c, CONFIG_AGENT_FINDER, text, i, &s[i]);
+	}
+	assert_int_equal(llm_run(c), 0);
+	llm_client_free(c);
+	log = fake_log();
+	assert_int_equal(cJSON_GetArraySize(log), 7);
+	for (i = 0; i < 7; i++) {
+		const cJSON *e = cJSON_GetArrayItem(log, i);
+		if (strstr(jstr(e, "body"), "call 4") && t_429 < 0)
+			t_429 = jnum(e, "t");
+		else if (strstr(jstr(e, "body"), "call 5"))
+			t_next = jnum(e, "t");
+	}
+	assert_true(t_next - t_429 >= 0.095);
+	assert_true(t_next - t_429 < 0.35);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(s[i].outcome, LLM_OK);
+		seen_dispose(&s[i]);
+	}
+	cJSON_Delete(log);
+}
+
 static void test_500_every_time_gives_up_after_max_attempts(void **state)
 {
 	struct seen s = {0};
@@ -1207,6 +1246,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_other_400_is_a_bad_request_not_retried, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_429_honours_retry_after_then_succeeds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_429_holds_every_queued_call_to_that_provider, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stray_429_holds_the_provider_for_a_quarter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_500_every_time_gives_up_after_max_attempts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_529_overloaded_is_retried, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html_502_shows_status_and_first_bytes, setup, teardown),
