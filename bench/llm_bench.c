@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 	policy->budget.concurrency = conc;
 	policy->budget.timeout_s = 300;
 	policy->budget.max_tokens = 0;
-	policy->budget.max_usd = 0;
+	policy->budget.max_usd = 1e6;
 	memset(&opts, 0, sizeof(opts));
 	opts.getenv = bench_env;
 	opts.max_attempts = 5;

@@ -359,6 +359,11 @@ void llm_client_free(struct llm_client *c)
 	free(c);
 }
 
+bool llm_client_price_known(const struct llm_client *c, config_agent_t agent)
+{
+	return (unsigned)agent < CONFIG_AGENT_COUNT && c->price_known[agent];
+}
+
 bool llm_client_has_credentials(const struct llm_client *c, config_agent_t agent)
 {
 	const struct config_agent *a;
@@ -634,9 +639,10 @@ static bool budget_tokens_on(const struct llm_client *c)
 	return c->policy->budget.max_tokens > 0;
 }
 
+/* max_usd 0 is a real limit: only calls to models priced at zero may run. */
 static bool budget_usd_on(const struct llm_client *c)
 {
-	return c->policy->budget.max_usd > 0;
+	return c->policy->budget.max_usd >= 0;
 }
 
 /* 1: send now; 0: wait for calls in flight to settle; -1: the budget cannot pay for it. */

@@ -234,6 +234,10 @@ void llm_client_free(struct llm_client *c);
  * calls end with LLM_NO_CREDENTIALS; callers should skip the agent loudly instead. */
 bool llm_client_has_credentials(const struct llm_client *c, config_agent_t agent);
 
+/* True when the agent's model has a price (policy `prices` or the built-in table). Without one,
+ * its calls cost $0 in budget.max_usd, which then cannot stop them: warn the user. */
+bool llm_client_price_known(const struct llm_client *c, config_agent_t agent);
+
 /* Queues a call; done(resp, payload) runs from llm_run() exactly once, whatever happens. Returns 0,
  * or TRB_EINVAL (a tool_use input that is not a JSON object, an agent out of range) / TRB_ENOMEM,
  * in which case done is never called. */

@@ -964,7 +964,7 @@ static void test_totals_sum_usage_and_cost(void **state)
 
 	(void)state;
 	policy->budget.max_tokens = 0;
-	policy->budget.max_usd = 0;
+	policy->budget.max_usd = 1e6;
 	fake_script("{\"rules\":[{\"times\":1,\"reply\":{\"status\":500}}],"
 		    "\"default\":{\"usage\":{\"input\":1000000,\"output\":0,\"cache_read\":1000000}}}");
 	c = client();
