@@ -180,7 +180,8 @@ void findings_order(struct findings *fs);
 
 /* Merges the records of `tribunal scan --shard I/N` jobs into one, as if one job had run:
  * findings concatenated and de-duplicated by fingerprint (the most decisive copy is kept:
- * confirmed > uncertain > unverified > suppressed > rejected, then higher severity), not-reviewed
+ * suppressed (the policy's word on that fingerprint) > confirmed > uncertain > unverified >
+ * rejected, then higher severity), not-reviewed
  * units and skipped files united, unit counts, tokens and cost summed (a shard's record counts
  * its own units), duration the longest, started_at the earliest, notices united, shard cleared,
  * then findings_order(). The gate is not recomputed: gate_pass is the AND of the parts and the

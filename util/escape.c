@@ -1,5 +1,6 @@
 #include "util/escape.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "util/err.h"
@@ -44,7 +45,15 @@ bool trb_utf8_valid(const char *s, size_t len)
 	size_t i = 0, n;
 
 	while (i < len) {
-		/* ASCII fast path */
+		/* ASCII fast path, eight bytes at a time */
+		if (i + 8 <= len) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (!(w & 0x8080808080808080ull)) {
+				i += 8;
+				continue;
+			}
+		}
 		if ((unsigned char)s[i] < 0x80) {
 			i++;
 			continue;
@@ -427,7 +436,7 @@ static int markup_escape(struct trb_buf *out, const char *s, size_t len, bool me
 	while (i < len) {
 		size_t j = i;
 		while (j < len && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7f &&
-		       !strchr("&<>\"'@", s[j]))
+		       !strchr(mention ? "&<>\"'@[]!`*_~$|\\" : "&<>\"'@", s[j]))
 			j++;
 		if (j > i)
 			trb_buf_put(out, s + i, j - i);
@@ -446,6 +455,9 @@ static int markup_escape(struct trb_buf *out, const char *s, size_t len, bool me
 			trb_buf_puts(out, "&#39;");
 		else if (mention && cp == '@')
 			trb_buf_puts(out, "@" WORD_JOINER);
+		else if (mention && cp < 0x80 && strchr("[]!`*_~$|\\", (int)cp))
+			/* inert in an HTML block already; entities keep it so in any renderer */
+			trb_buf_printf(out, "&#%u;", cp);
 		else if (xml && entities && (cp == '\n' || cp == '\r' || cp == '\t'))
 			trb_buf_printf(out, "&#%u;", cp);
 		else if (cp == '\n' || cp == '\t' || (xml && cp == '\r'))

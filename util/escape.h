@@ -45,7 +45,9 @@ int trb_escape_md_capped(struct trb_buf *out, const char *s, size_t len, bool bl
 /* HTML text or attribute value (quoted with "): & < > " ' become entities; controls other than
  * \n and \t, bidi overrides and invalid UTF-8 become U+FFFD. */
 int trb_escape_html(struct trb_buf *out, const char *s, size_t len);
-/* HTML that lands inside Markdown (a <summary> line): trb_escape_html plus the `@` word joiner. */
+/* HTML that lands inside Markdown (a <summary> line): trb_escape_html plus the `@` word joiner,
+ * and Markdown punctuation ([ ] ! ` * _ ~ $ | \\) as numeric references, so that no renderer
+ * that reads Markdown inside HTML can form a link or an image. */
 int trb_escape_md_html(struct trb_buf *out, const char *s, size_t len);
 
 /* XML 1.0 text or attribute value: & < > " ' become entities, \t \n \r character references

@@ -1,0 +1,1143 @@
+/* findings/json.c: findings.json in both directions, report order, and the merge of shard records.
+ * The field names are a contract (ARCHITECTURE.md, docs/findings.schema.json): add, never rename.
+ * The parser treats its input as hostile (a findings.json can come from another job's artifact):
+ * every field is checked into our structs and nothing downstream sees raw JSON. */
+#include "findings/findings.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/escape.h"
+#include "util/path.h"
+
+static const char *const mode_names[] = {"block", "comment", "monitor"};
+static const char *const range_sources[] = {"github", "gitlab", "jenkins", "flags", "default", NULL};
+static const char *const policy_sources[] = {"base", "head", "file", "default", NULL};
+static const char *const verdicts[] = {"confirmed", "rejected", "uncertain", NULL};
+static const char *const suppression_kinds[] = {"policy", "inline", NULL};
+
+/* ---- writing ------------------------------------------------------------------------------ */
+
+/* JSON strings must be valid UTF-8: hostile text gets U+FFFD for invalid bytes. */
+static cJSON *jstr(const char *s)
+{
+	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_REPORT);
+	cJSON *j;
+	size_t len;
+
+	if (!s)
+		return cJSON_CreateNull();
+	len = strlen(s);
+	if (trb_utf8_valid(s, len))
+		return cJSON_CreateString(s);
+	if (trb_escape_utf8(&b, s, len) < 0)
+		return NULL;
+	j = cJSON_CreateString(trb_buf_cstr(&b));
+	trb_buf_dispose(&b);
+	return j;
+}
+
+/* Adds item under key; remembers a failure (NULL item or no memory) in *ok. */
+static void add(cJSON *o, const char *key, cJSON *item, bool *ok)
+{
+	if (!item || !o || !cJSON_AddItemToObject(o, key, item)) {
+		cJSON_Delete(item);
+		*ok = false;
+	}
+}
+
+static void append(cJSON *a, cJSON *item, bool *ok)
+{
+	if (!item || !a || !cJSON_AddItemToArray(a, item)) {
+		cJSON_Delete(item);
+		*ok = false;
+	}
+}
+
+static cJSON *strv_json(char *const *v, size_t n, bool *ok)
+{
+	cJSON *a = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		append(a, jstr(v[i]), ok);
+	if (!a)
+		*ok = false;
+	return a;
+}
+
+static cJSON *finding_json(const struct finding *f, bool *ok)
+{
+	cJSON *o = cJSON_CreateObject(), *x, *a;
+	size_t i;
+
+	if (!o) {
+		*ok = false;
+		return NULL;
+	}
+	add(o, "id", jstr(f->id), ok);
+	add(o, "fingerprint", jstr(f->fingerprint), ok);
+	add(o, "source", cJSON_CreateString(findings_source_name(f->source)), ok);
+	add(o, "status", cJSON_CreateString(findings_status_name(f->status)), ok);
+	add(o, "pre_existing", cJSON_CreateBool(f->pre_existing), ok);
+	add(o, "gating", cJSON_CreateBool(f->gating), ok);
+	add(o, "in_diff", cJSON_CreateBool(f->in_diff), ok);
+	add(o, "anchor_line", cJSON_CreateNumber(f->anchor_line), ok);
+	add(o, "unit", cJSON_CreateNumber((double)f->unit), ok);
+	add(o, "path", jstr(f->path), ok);
+	add(o, "start_line", cJSON_CreateNumber(f->start_line), ok);
+	add(o, "end_line", cJSON_CreateNumber(f->end_line), ok);
+	add(o, "category", jstr(f->category), ok);
+	add(o, "cwe", jstr(f->cwe), ok);
+	add(o, "severity", cJSON_CreateString(trb_sev_name(f->severity)), ok);
+	add(o, "confidence", cJSON_CreateNumber(f->confidence), ok);
+	add(o, "title", jstr(f->title), ok);
+	add(o, "description", jstr(f->description), ok);
+	add(o, "exploit_scenario", jstr(f->exploit_scenario), ok);
+	a = cJSON_CreateArray();
+	for (i = 0; i < f->n_flow; i++) {
+		x = cJSON_CreateObject();
+		add(x, "path", jstr(f->flow[i].path), ok);
+		add(x, "line", cJSON_CreateNumber(f->flow[i].line), ok);
+		add(x, "note", jstr(f->flow[i].note), ok);
+		append(a, x, ok);
+	}
+	add(o, "data_flow", a, ok);
+	add(o, "recommendation", jstr(f->recommendation), ok);
+	add(o, "rule_id", jstr(f->rule_id), ok);
+	add(o, "snippet", jstr(f->snippet), ok);
+	if (f->verification.done) {
+		x = cJSON_CreateObject();
+		add(x, "verdict", jstr(f->verification.verdict), ok);
+		add(x, "reason", jstr(f->verification.reason), ok);
+		add(x, "model", jstr(f->verification.model), ok);
+		add(x, "votes", cJSON_CreateNumber(f->verification.votes), ok);
+		add(x, "exploitable", cJSON_CreateBool(f->verification.exploitable), ok);
+		add(x, "mitigated", cJSON_CreateBool(f->verification.mitigated), ok);
+		add(x, "consistent", cJSON_CreateBool(f->verification.consistent), ok);
+	} else {
+		x = cJSON_CreateNull();
+	}
+	add(o, "verification", x, ok);
+	if (f->patch.present) {
+		x = cJSON_CreateObject();
+		add(x, "diff", jstr(f->patch.diff), ok);
+		add(x, "explanation", jstr(f->patch.explanation), ok);
+		add(x, "applies", cJSON_CreateBool(f->patch.applies), ok);
+		add(x, "reverified", cJSON_CreateBool(f->patch.reverified), ok);
+		add(x, "dropped", jstr(f->patch.dropped), ok);
+	} else {
+		x = cJSON_CreateNull();
+	}
+	add(o, "patch", x, ok);
+	if (f->suppression.present) {
+		x = cJSON_CreateObject();
+		add(x, "kind", jstr(f->suppression.kind), ok);
+		add(x, "reason", jstr(f->suppression.reason), ok);
+		add(x, "owner", jstr(f->suppression.owner), ok);
+		add(x, "expires", jstr(f->suppression.expires), ok);
+	} else {
+		x = cJSON_CreateNull();
+	}
+	add(o, "suppression", x, ok);
+	return o;
+}
+
+static cJSON *run_json(const struct findings_run *r, bool *ok)
+{
+	cJSON *o = cJSON_CreateObject(), *x;
+	int a;
+
+	if (!o) {
+		*ok = false;
+		return NULL;
+	}
+	add(o, "scan_id", jstr(r->scan_id), ok);
+	add(o, "repository", jstr(r->repository), ok);
+	add(o, "merge_request", jstr(r->merge_request), ok);
+	add(o, "base", jstr(r->base), ok);
+	add(o, "head", jstr(r->head), ok);
+	add(o, "merge_base", jstr(r->merge_base), ok);
+	add(o, "range_source", jstr(r->range_source), ok);
+	x = cJSON_CreateObject();
+	add(x, "source", jstr(r->policy_source), ok);
+	add(x, "sha256", jstr(r->policy_sha256), ok);
+	add(o, "policy", x, ok);
+	add(o, "mode", cJSON_CreateString((unsigned)r->mode <= CONFIG_MODE_MONITOR ? mode_names[r->mode] : "block"), ok);
+	x = cJSON_CreateObject();
+	for (a = 0; a < CONFIG_AGENT_COUNT; a++)
+		add(x, config_agent_name((config_agent_t)a), jstr(r->models[a]), ok);
+	add(o, "models", x, ok);
+	x = cJSON_CreateObject();
+	for (a = 0; a < CONFIG_AGENT_COUNT; a++)
+		add(x, config_agent_name((config_agent_t)a), jstr(r->prompts[a]), ok);
+	add(o, "prompts", x, ok);
+	add(o, "started_at", jstr(r->started_at), ok);
+	add(o, "duration_ms", cJSON_CreateNumber((double)r->duration_ms), ok);
+	add(o, "shard", jstr(r->shard), ok);
+	x = cJSON_CreateObject();
+	add(x, "total", cJSON_CreateNumber((double)r->units_total), ok);
+	add(x, "reviewed", cJSON_CreateNumber((double)r->units_reviewed), ok);
+	add(x, "not_reviewed", cJSON_CreateNumber((double)r->units_not_reviewed), ok);
+	add(o, "units", x, ok);
+	x = cJSON_CreateObject();
+	add(x, "input", cJSON_CreateNumber((double)r->tokens_input), ok);
+	add(x, "output", cJSON_CreateNumber((double)r->tokens_output), ok);
+	add(x, "cache_read", cJSON_CreateNumber((double)r->tokens_cache_read), ok);
+	add(x, "cache_write", cJSON_CreateNumber((double)r->tokens_cache_write), ok);
+	add(o, "tokens", x, ok);
+	add(o, "cost_usd", cJSON_CreateNumber(r->cost_usd), ok);
+	add(o, "agents_ran", cJSON_CreateBool(r->agents_ran), ok);
+	add(o, "notices", strv_json(r->notices, r->n_notices, ok), ok);
+	x = cJSON_CreateObject();
+	add(x, "result", cJSON_CreateString(r->gate_pass ? "pass" : "fail"), ok);
+	add(x, "reasons", strv_json(r->gate_reasons, r->n_gate_reasons, ok), ok);
+	add(o, "gate", x, ok);
+	return o;
+}
+
+int findings_to_json(char **out, size_t *out_len, const struct findings *fs)
+{
+	cJSON *root = cJSON_CreateObject(), *x, *a, *y;
+	bool ok = root != NULL;
+	size_t i, j;
+	char *text = NULL;
+
+	*out = NULL;
+	if (out_len)
+		*out_len = 0;
+	add(root, "schema_version", cJSON_CreateNumber(FINDINGS_SCHEMA_VERSION), &ok);
+	x = cJSON_CreateObject();
+	add(x, "name", cJSON_CreateString("tribunal"), &ok);
+	add(x, "version", jstr(fs->run.tool_version ? fs->run.tool_version : "unknown"), &ok);
+	add(root, "tool", x, &ok);
+	add(root, "run", run_json(&fs->run, &ok), &ok);
+	a = cJSON_CreateArray();
+	for (i = 0; i < fs->n; i++)
+		append(a, finding_json(&fs->v[i], &ok), &ok);
+	add(root, "findings", a, &ok);
+	a = cJSON_CreateArray();
+	for (i = 0; i < fs->n_unreviewed; i++) {
+		const struct findings_unreviewed *u = &fs->unreviewed[i];
+		x = cJSON_CreateObject();
+		add(x, "unit", cJSON_CreateNumber((double)u->unit), &ok);
+		y = cJSON_CreateArray();
+		for (j = 0; j < u->n_paths; j++)
+			append(y, jstr(u->paths[j]), &ok);
+		add(x, "paths", y, &ok);
+		add(x, "reason", jstr(u->reason), &ok);
+		append(a, x, &ok);
+	}
+	add(root, "not_reviewed", a, &ok);
+	a = cJSON_CreateArray();
+	for (i = 0; i < fs->n_skipped; i++) {
+		x = cJSON_CreateObject();
+		add(x, "path", jstr(fs->skipped[i].path), &ok);
+		add(x, "reason", jstr(fs->skipped[i].reason), &ok);
+		add(x, "detail", jstr(fs->skipped[i].detail), &ok);
+		append(a, x, &ok);
+	}
+	add(root, "skipped", a, &ok);
+	if (ok)
+		text = cJSON_Print(root);
+	cJSON_Delete(root);
+	if (!text)
+		return trb_err_oom();
+	/* one trailing newline, as text files have */
+	{
+		size_t n = strlen(text);
+		char *t = realloc(text, n + 2);
+		if (!t) {
+			free(text);
+			return trb_err_oom();
+		}
+		t[n] = '\n';
+		t[n + 1] = '\0';
+		*out = t;
+		if (out_len)
+			*out_len = n + 1;
+	}
+	return 0;
+}
+
+/* ---- reading ------------------------------------------------------------------------------ */
+
+struct rd {
+	const char *name;   /* the input, for messages */
+	char where[256];    /* the field being read: "findings[3].severity" */
+};
+
+static int bad(struct rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(struct rd *r, const char *fmt, ...)
+{
+	struct trb_buf b = TRB_BUF_INIT(1024);
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	trb_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	error = trb_err_set(TRB_EINVAL, "%s: %s: %s", r->name, r->where, trb_buf_cstr(&b));
+	trb_buf_dispose(&b);
+	return error;
+}
+
+/* Sets r->where to prefix + "." + key (or prefix + "[i]" when key is NULL). */
+static void at(struct rd *r, const char *prefix, const char *key, size_t i)
+{
+	if (key)
+		snprintf(r->where, sizeof(r->where), "%.180s%s%.60s", prefix, *prefix ? "." : "", key);
+	else
+		snprintf(r->where, sizeof(r->where), "%.180s[%zu]", prefix, i);
+}
+
+static int dupstr(char **out, const char *s)
+{
+	if (!(*out = strdup(s)))
+		return trb_err_oom();
+	return 0;
+}
+
+/* Optional string (absent or null leaves *out NULL); required ones must be present and non-null. */
+static int rd_str(struct rd *r, char **out, const cJSON *o, const char *prefix, const char *key,
+		  bool required)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	at(r, prefix, key, 0);
+	*out = NULL;
+	if (!v || cJSON_IsNull(v)) {
+		if (required)
+			return bad(r, "missing");
+		return 0;
+	}
+	if (!cJSON_IsString(v) || !v->valuestring)
+		return bad(r, "expected a string");
+	if (!trb_utf8_valid(v->valuestring, strlen(v->valuestring)))
+		return bad(r, "invalid UTF-8");
+	return dupstr(out, v->valuestring);
+}
+
+/* Optional string that must be one of names; returns its index through *out (-1 when absent). */
+static int rd_enum(struct rd *r, int *out, const cJSON *o, const char *prefix, const char *key,
+		   const char *const *names, size_t n_names, bool required)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	struct trb_buf b = TRB_BUF_INIT(1024);
+	size_t i;
+	int error;
+
+	at(r, prefix, key, 0);
+	*out = -1;
+	if (!v || cJSON_IsNull(v)) {
+		if (required)
+			return bad(r, "missing");
+		return 0;
+	}
+	if (cJSON_IsString(v) && v->valuestring)
+		for (i = 0; i < n_names && names[i]; i++)
+			if (strcmp(v->valuestring, names[i]) == 0) {
+				*out = (int)i;
+				return 0;
+			}
+	for (i = 0; i < n_names && names[i]; i++)
+		trb_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+	error = bad(r, "expected one of %s", trb_buf_cstr(&b));
+	trb_buf_dispose(&b);
+	return error;
+}
+
+static int rd_bool(struct rd *r, bool *out, const cJSON *o, const char *prefix, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	at(r, prefix, key, 0);
+	if (!v || cJSON_IsNull(v))
+		return 0;   /* absent: keeps the default */
+	if (!cJSON_IsBool(v))
+		return bad(r, "expected true or false");
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
+/* Optional non-negative integer up to max (absent: keeps *out). */
+static int rd_uint(struct rd *r, uint64_t *out, const cJSON *o, const char *prefix, const char *key,
+		   uint64_t min, uint64_t max)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	double d;
+
+	at(r, prefix, key, 0);
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsNumber(v))
+		return bad(r, "expected a number");
+	d = v->valuedouble;
+	if (!isfinite(d) || d != floor(d) || d < (double)min || d > (double)max || d > 9007199254740992.0)
+		return bad(r, "expected an integer from %llu to %llu", (unsigned long long)min,
+			   (unsigned long long)max);
+	*out = (uint64_t)d;
+	return 0;
+}
+
+static int rd_u32(struct rd *r, uint32_t *out, const cJSON *o, const char *prefix, const char *key,
+		  uint32_t min, bool required)
+{
+	uint64_t v = 0;
+	int error;
+
+	at(r, prefix, key, 0);
+	if (required && !cJSON_GetObjectItemCaseSensitive(o, key))
+		return bad(r, "missing");
+	if ((error = rd_uint(r, &v, o, prefix, key, min, UINT32_MAX)) < 0)
+		return error;
+	if (cJSON_GetObjectItemCaseSensitive(o, key))
+		*out = (uint32_t)v;
+	return 0;
+}
+
+static int rd_size(struct rd *r, size_t *out, const cJSON *o, const char *prefix, const char *key)
+{
+	uint64_t v = *out;
+	int error;
+
+	if ((error = rd_uint(r, &v, o, prefix, key, 0, SIZE_MAX < UINT64_MAX ? SIZE_MAX : UINT64_MAX)) < 0)
+		return error;
+	*out = (size_t)v;
+	return 0;
+}
+
+static int rd_double(struct rd *r, double *out, const cJSON *o, const char *prefix, const char *key,
+		     double min, double max)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	at(r, prefix, key, 0);
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < min || v->valuedouble > max)
+		return bad(r, "expected a number from %g to %g", min, max);
+	*out = v->valuedouble;
+	return 0;
+}
+
+/* An object member that must be an object (or absent/null: *out NULL unless required). */
+static int rd_obj(struct rd *r, const cJSON **out, const cJSON *o, const char *prefix, const char *key,
+		  bool required)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	at(r, prefix, key, 0);
+	*out = NULL;
+	if (!v || cJSON_IsNull(v))
+		return required ? bad(r, "missing") : 0;
+	if (!cJSON_IsObject(v))
+		return bad(r, "expected an object");
+	*out = v;
+	return 0;
+}
+
+static int rd_arr(struct rd *r, const cJSON **out, const cJSON *o, const char *prefix, const char *key,
+		  bool required)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	at(r, prefix, key, 0);
+	*out = NULL;
+	if (!v || cJSON_IsNull(v))
+		return required ? bad(r, "missing") : 0;
+	if (!cJSON_IsArray(v))
+		return bad(r, "expected an array");
+	*out = v;
+	return 0;
+}
+
+static int rd_strv(struct rd *r, char ***out, size_t *n_out, const cJSON *o, const char *prefix,
+		   const char *key)
+{
+	const cJSON *a, *v;
+	char field[256];
+	size_t n, i = 0;
+	int error;
+
+	*out = NULL;
+	*n_out = 0;
+	if ((error = rd_arr(r, &a, o, prefix, key, false)) < 0 || !a)
+		return error;
+	snprintf(field, sizeof(field), "%.180s", r->where);
+	n = (size_t)cJSON_GetArraySize(a);
+	if (n && !(*out = calloc(n, sizeof(**out))))
+		return trb_err_oom();
+	cJSON_ArrayForEach(v, a) {
+		at(r, field, NULL, i);
+		if (!cJSON_IsString(v) || !v->valuestring)
+			return bad(r, "expected a string");
+		if (!trb_utf8_valid(v->valuestring, strlen(v->valuestring)))
+			return bad(r, "invalid UTF-8");
+		if ((error = dupstr(&(*out)[i], v->valuestring)) < 0)
+			return error;
+		*n_out = ++i;
+	}
+	return 0;
+}
+
+static int check_path(struct rd *r, const char *path)
+{
+	const char *why = trb_path_check(path, strlen(path));
+
+	return why ? bad(r, "%s", why) : 0;
+}
+
+static bool is_hex(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++, n++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return n > 0 && n <= 128;
+}
+
+static int read_finding(struct rd *r, struct finding *f, const cJSON *o, size_t idx)
+{
+	char p[64], q[96];
+	const cJSON *x, *a, *s;
+	int e, error;
+	size_t i;
+
+	snprintf(p, sizeof(p), "findings[%zu]", idx);
+	at(r, "findings", NULL, idx);
+	if (!cJSON_IsObject(o))
+		return bad(r, "expected an object");
+	if ((error = rd_str(r, &f->id, o, p, "id", true)) < 0 ||
+	    (error = rd_str(r, &f->fingerprint, o, p, "fingerprint", true)) < 0)
+		return error;
+	if (!is_hex(f->fingerprint))
+		return at(r, p, "fingerprint", 0), bad(r, "expected lowercase hex digits");
+	if ((error = rd_enum(r, &e, o, p, "source", (const char *const[]){"finder", "rule", "import"}, 3, true)) < 0)
+		return error;
+	f->source = (finding_source_t)e;
+	if ((error = rd_enum(r, &e, o, p, "status",
+			     (const char *const[]){"confirmed", "rejected", "uncertain", "unverified", "suppressed"}, 5,
+			     true)) < 0)
+		return error;
+	f->status = (finding_status_t)e;
+	if ((error = rd_bool(r, &f->pre_existing, o, p, "pre_existing")) < 0 ||
+	    (error = rd_bool(r, &f->gating, o, p, "gating")) < 0 ||
+	    (error = rd_bool(r, &f->in_diff, o, p, "in_diff")) < 0 ||
+	    (error = rd_u32(r, &f->anchor_line, o, p, "anchor_line", 0, false)) < 0 ||
+	    (error = rd_size(r, &f->unit, o, p, "unit")) < 0 ||
+	    (error = rd_str(r, &f->path, o, p, "path", true)) < 0 ||
+	    (error = check_path(r, f->path)) < 0 ||
+	    (error = rd_u32(r, &f->start_line, o, p, "start_line", 1, true)) < 0 ||
+	    (error = rd_u32(r, &f->end_line, o, p, "end_line", 1, true)) < 0)
+		return error;
+	if (f->end_line < f->start_line)
+		return bad(r, "end_line %u is before start_line %u", f->end_line, f->start_line);
+	if (f->anchor_line && (f->anchor_line < f->start_line || f->anchor_line > f->end_line))
+		return at(r, p, "anchor_line", 0), bad(r, "outside start_line..end_line");
+	if ((error = rd_str(r, &f->category, o, p, "category", false)) < 0 ||
+	    (error = rd_str(r, &f->cwe, o, p, "cwe", false)) < 0)
+		return error;
+	if (f->cwe) {
+		const char *c = f->cwe + 4;
+		if (strncmp(f->cwe, "CWE-", 4) != 0 || !*c || strlen(c) > 9 || strspn(c, "0123456789") != strlen(c))
+			return bad(r, "expected CWE-<number>");
+	}
+	if ((error = rd_enum(r, &e, o, p, "severity", (const char *const[]){"low", "medium", "high", "critical"}, 4,
+			     true)) < 0)
+		return error;
+	f->severity = (trb_sev_t)e;
+	if ((error = rd_double(r, &f->confidence, o, p, "confidence", 0.0, 1.0)) < 0 ||
+	    (error = rd_str(r, &f->title, o, p, "title", true)) < 0 ||
+	    (error = rd_str(r, &f->description, o, p, "description", false)) < 0 ||
+	    (error = rd_str(r, &f->exploit_scenario, o, p, "exploit_scenario", false)) < 0 ||
+	    (error = rd_str(r, &f->recommendation, o, p, "recommendation", false)) < 0 ||
+	    (error = rd_str(r, &f->rule_id, o, p, "rule_id", false)) < 0 ||
+	    (error = rd_str(r, &f->snippet, o, p, "snippet", false)) < 0)
+		return error;
+
+	if ((error = rd_arr(r, &a, o, p, "data_flow", false)) < 0)
+		return error;
+	if (a && cJSON_GetArraySize(a) > 0) {
+		size_t n = (size_t)cJSON_GetArraySize(a);
+		if (!(f->flow = calloc(n, sizeof(*f->flow))))
+			return trb_err_oom();
+		i = 0;
+		cJSON_ArrayForEach(s, a) {
+			struct finding_step *st = &f->flow[i];
+			snprintf(q, sizeof(q), "%s.data_flow[%zu]", p, i);
+			snprintf(r->where, sizeof(r->where), "%s", q);
+			if (!cJSON_IsObject(s))
+				return bad(r, "expected an object");
+			f->n_flow = ++i;
+			if ((error = rd_str(r, &st->path, s, q, "path", true)) < 0 ||
+			    (error = check_path(r, st->path)) < 0 ||
+			    (error = rd_u32(r, &st->line, s, q, "line", 1, true)) < 0 ||
+			    (error = rd_str(r, &st->note, s, q, "note", false)) < 0)
+				return error;
+		}
+	}
+
+	snprintf(q, sizeof(q), "%s.verification", p);
+	if ((error = rd_obj(r, &x, o, p, "verification", false)) < 0)
+		return error;
+	if (x) {
+		uint64_t votes = 1;
+		f->verification.done = true;
+		if ((error = rd_enum(r, &e, x, q, "verdict", verdicts, 3, false)) < 0 ||
+		    (error = rd_str(r, &f->verification.verdict, x, q, "verdict", false)) < 0 ||
+		    (error = rd_str(r, &f->verification.reason, x, q, "reason", false)) < 0 ||
+		    (error = rd_str(r, &f->verification.model, x, q, "model", false)) < 0 ||
+		    (error = rd_uint(r, &votes, x, q, "votes", 0, 1000)) < 0 ||
+		    (error = rd_bool(r, &f->verification.exploitable, x, q, "exploitable")) < 0 ||
+		    (error = rd_bool(r, &f->verification.mitigated, x, q, "mitigated")) < 0 ||
+		    (error = rd_bool(r, &f->verification.consistent, x, q, "consistent")) < 0)
+			return error;
+		f->verification.votes = (unsigned)votes;
+	}
+
+	snprintf(q, sizeof(q), "%s.patch", p);
+	if ((error = rd_obj(r, &x, o, p, "patch", false)) < 0)
+		return error;
+	if (x) {
+		f->patch.present = true;
+		if ((error = rd_str(r, &f->patch.diff, x, q, "diff", false)) < 0 ||
+		    (error = rd_str(r, &f->patch.explanation, x, q, "explanation", false)) < 0 ||
+		    (error = rd_bool(r, &f->patch.applies, x, q, "applies")) < 0 ||
+		    (error = rd_bool(r, &f->patch.reverified, x, q, "reverified")) < 0 ||
+		    (error = rd_str(r, &f->patch.dropped, x, q, "dropped", false)) < 0)
+			return error;
+		if (f->patch.applies && !f->patch.diff)
+			return at(r, q, "diff", 0), bad(r, "missing (applies is true)");
+	}
+
+	snprintf(q, sizeof(q), "%s.suppression", p);
+	if ((error = rd_obj(r, &x, o, p, "suppression", false)) < 0)
+		return error;
+	if (x) {
+		f->suppression.present = true;
+		if ((error = rd_enum(r, &e, x, q, "kind", suppression_kinds, 2, false)) < 0 ||
+		    (error = rd_str(r, &f->suppression.kind, x, q, "kind", false)) < 0 ||
+		    (error = rd_str(r, &f->suppression.reason, x, q, "reason", false)) < 0 ||
+		    (error = rd_str(r, &f->suppression.owner, x, q, "owner", false)) < 0 ||
+		    (error = rd_str(r, &f->suppression.expires, x, q, "expires", false)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int read_run(struct rd *r, struct findings_run *run, const cJSON *o)
+{
+	const cJSON *x;
+	int e, error, a;
+
+	if ((error = rd_str(r, &run->scan_id, o, "run", "scan_id", false)) < 0 ||
+	    (error = rd_str(r, &run->repository, o, "run", "repository", false)) < 0 ||
+	    (error = rd_str(r, &run->merge_request, o, "run", "merge_request", false)) < 0 ||
+	    (error = rd_str(r, &run->base, o, "run", "base", false)) < 0 ||
+	    (error = rd_str(r, &run->head, o, "run", "head", false)) < 0 ||
+	    (error = rd_str(r, &run->merge_base, o, "run", "merge_base", false)) < 0 ||
+	    (error = rd_enum(r, &e, o, "run", "range_source", range_sources, 5, false)) < 0 ||
+	    (error = rd_str(r, &run->range_source, o, "run", "range_source", false)) < 0)
+		return error;
+	if ((run->base && !is_hex(run->base)) || (run->head && !is_hex(run->head)) ||
+	    (run->merge_base && !is_hex(run->merge_base)))
+		return at(r, "run", "base/head/merge_base", 0), bad(r, "expected hex commit ids");
+	if ((error = rd_obj(r, &x, o, "run", "policy", false)) < 0)
+		return error;
+	if (x && ((error = rd_enum(r, &e, x, "run.policy", "source", policy_sources, 4, false)) < 0 ||
+		  (error = rd_str(r, &run->policy_source, x, "run.policy", "source", false)) < 0 ||
+		  (error = rd_str(r, &run->policy_sha256, x, "run.policy", "sha256", false)) < 0))
+		return error;
+	if ((error = rd_enum(r, &e, o, "run", "mode", mode_names, 3, false)) < 0)
+		return error;
+	run->mode = e < 0 ? CONFIG_MODE_BLOCK : (config_mode_t)e;
+	if ((error = rd_obj(r, &x, o, "run", "models", false)) < 0)
+		return error;
+	for (a = 0; x && a < CONFIG_AGENT_COUNT; a++)
+		if ((error = rd_str(r, &run->models[a], x, "run.models", config_agent_name((config_agent_t)a), false)) < 0)
+			return error;
+	if ((error = rd_obj(r, &x, o, "run", "prompts", false)) < 0)
+		return error;
+	for (a = 0; x && a < CONFIG_AGENT_COUNT; a++)
+		if ((error = rd_str(r, &run->prompts[a], x, "run.prompts", config_agent_name((config_agent_t)a), false)) < 0)
+			return error;
+	if ((error = rd_str(r, &run->started_at, o, "run", "started_at", false)) < 0 ||
+	    (error = rd_uint(r, &run->duration_ms, o, "run", "duration_ms", 0, UINT64_MAX)) < 0 ||
+	    (error = rd_str(r, &run->shard, o, "run", "shard", false)) < 0)
+		return error;
+	if ((error = rd_obj(r, &x, o, "run", "units", false)) < 0)
+		return error;
+	if (x && ((error = rd_size(r, &run->units_total, x, "run.units", "total")) < 0 ||
+		  (error = rd_size(r, &run->units_reviewed, x, "run.units", "reviewed")) < 0 ||
+		  (error = rd_size(r, &run->units_not_reviewed, x, "run.units", "not_reviewed")) < 0))
+		return error;
+	if ((error = rd_obj(r, &x, o, "run", "tokens", false)) < 0)
+		return error;
+	if (x && ((error = rd_uint(r, &run->tokens_input, x, "run.tokens", "input", 0, UINT64_MAX)) < 0 ||
+		  (error = rd_uint(r, &run->tokens_output, x, "run.tokens", "output", 0, UINT64_MAX)) < 0 ||
+		  (error = rd_uint(r, &run->tokens_cache_read, x, "run.tokens", "cache_read", 0, UINT64_MAX)) < 0 ||
+		  (error = rd_uint(r, &run->tokens_cache_write, x, "run.tokens", "cache_write", 0, UINT64_MAX)) < 0))
+		return error;
+	if ((error = rd_double(r, &run->cost_usd, o, "run", "cost_usd", 0.0, 1e12)) < 0 ||
+	    (error = rd_bool(r, &run->agents_ran, o, "run", "agents_ran")) < 0 ||
+	    (error = rd_strv(r, &run->notices, &run->n_notices, o, "run", "notices")) < 0)
+		return error;
+	if ((error = rd_obj(r, &x, o, "run", "gate", false)) < 0)
+		return error;
+	if (x) {
+		if ((error = rd_enum(r, &e, x, "run.gate", "result", (const char *const[]){"pass", "fail"}, 2, true)) < 0 ||
+		    (error = rd_strv(r, &run->gate_reasons, &run->n_gate_reasons, x, "run.gate", "reasons")) < 0)
+			return error;
+		run->gate_pass = e == 0;
+	}
+	return 0;
+}
+
+static int read_record(struct rd *r, struct findings *fs, const cJSON *root)
+{
+	const cJSON *x, *a, *it;
+	uint64_t version = 0;
+	struct finding *f;
+	char p[64];
+	size_t i, n;
+	int error;
+
+	snprintf(r->where, sizeof(r->where), "(top level)");
+	if (!cJSON_IsObject(root))
+		return bad(r, "expected a JSON object");
+	if (!cJSON_GetObjectItemCaseSensitive(root, "schema_version"))
+		return at(r, "", "schema_version", 0), bad(r, "missing");
+	if ((error = rd_uint(r, &version, root, "", "schema_version", 1, 1000)) < 0)
+		return error;
+	if (version != FINDINGS_SCHEMA_VERSION)
+		return bad(r, "version %llu is not supported (this tribunal reads version %d)",
+			   (unsigned long long)version, FINDINGS_SCHEMA_VERSION);
+	if ((error = rd_obj(r, &x, root, "", "tool", true)) < 0 ||
+	    (error = rd_str(r, &fs->run.tool_version, x, "tool", "version", false)) < 0)
+		return error;
+	if ((error = rd_obj(r, &x, root, "", "run", true)) < 0 || (error = read_run(r, &fs->run, x)) < 0)
+		return error;
+
+	if ((error = rd_arr(r, &a, root, "", "findings", true)) < 0)
+		return error;
+	i = 0;
+	cJSON_ArrayForEach(it, a) {
+		if ((error = findings_add(&f, fs)) < 0 || (error = read_finding(r, f, it, i++)) < 0)
+			return error;
+	}
+
+	if ((error = rd_arr(r, &a, root, "", "not_reviewed", false)) < 0)
+		return error;
+	if (a && (n = (size_t)cJSON_GetArraySize(a)) > 0) {
+		if (!(fs->unreviewed = calloc(n, sizeof(*fs->unreviewed))))
+			return trb_err_oom();
+		i = 0;
+		cJSON_ArrayForEach(it, a) {
+			struct findings_unreviewed *u = &fs->unreviewed[i];
+			size_t j;
+			snprintf(p, sizeof(p), "not_reviewed[%zu]", i);
+			snprintf(r->where, sizeof(r->where), "%s", p);
+			if (!cJSON_IsObject(it))
+				return bad(r, "expected an object");
+			fs->n_unreviewed = ++i;
+			if ((error = rd_size(r, &u->unit, it, p, "unit")) < 0 ||
+			    (error = rd_strv(r, &u->paths, &u->n_paths, it, p, "paths")) < 0 ||
+			    (error = rd_str(r, &u->reason, it, p, "reason", true)) < 0)
+				return error;
+			for (j = 0; j < u->n_paths; j++) {
+				at(r, p, "paths", 0);
+				if ((error = check_path(r, u->paths[j])) < 0)
+					return error;
+			}
+		}
+	}
+
+	if ((error = rd_arr(r, &a, root, "", "skipped", false)) < 0)
+		return error;
+	if (a && (n = (size_t)cJSON_GetArraySize(a)) > 0) {
+		if (!(fs->skipped = calloc(n, sizeof(*fs->skipped))))
+			return trb_err_oom();
+		i = 0;
+		cJSON_ArrayForEach(it, a) {
+			struct findings_skipped *s = &fs->skipped[i];
+			snprintf(p, sizeof(p), "skipped[%zu]", i);
+			snprintf(r->where, sizeof(r->where), "%s", p);
+			if (!cJSON_IsObject(it))
+				return bad(r, "expected an object");
+			fs->n_skipped = ++i;
+			if ((error = rd_str(r, &s->path, it, p, "path", true)) < 0 ||
+			    (error = rd_str(r, &s->reason, it, p, "reason", true)) < 0 ||
+			    (error = rd_str(r, &s->detail, it, p, "detail", false)) < 0)
+				return error;
+		}
+	}
+	return 0;
+}
+
+int findings_from_json(struct findings **out, const char *json, size_t len, const char *name)
+{
+	struct rd r;
+	struct findings *fs = NULL;
+	cJSON *root = NULL;
+	int error;
+
+	*out = NULL;
+	memset(&r, 0, sizeof(r));
+	r.name = name ? name : "findings.json";
+	if ((error = findings_new(&fs)) < 0)
+		return error;
+	if (!(root = cJSON_ParseWithLength(json, len))) {
+		size_t off = 0;
+		const char *e = cJSON_GetErrorPtr();
+		if (e && e >= json && e <= json + len)
+			off = (size_t)(e - json);
+		error = trb_err_set(TRB_EINVAL, "%s: not valid JSON (near byte %zu)", r.name, off);
+		goto cleanup;
+	}
+	if ((error = read_record(&r, fs, root)) < 0)
+		goto cleanup;
+	*out = fs;
+	fs = NULL;
+cleanup:
+	cJSON_Delete(root);
+	findings_free(fs);
+	return error;
+}
+
+/* ---- order and merge ---------------------------------------------------------------------- */
+
+static int cmp_str(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+	const struct finding *a = pa, *b = pb;
+	int c;
+
+	if ((c = cmp_str(a->path, b->path)) != 0)
+		return c;
+	if (a->start_line != b->start_line)
+		return a->start_line < b->start_line ? -1 : 1;
+	if (a->end_line != b->end_line)
+		return a->end_line < b->end_line ? -1 : 1;
+	if ((c = cmp_str(a->fingerprint, b->fingerprint)) != 0)
+		return c;
+	if (a->status != b->status)
+		return a->status < b->status ? -1 : 1;
+	return cmp_str(a->title, b->title);
+}
+
+static int cmp_unreviewed(const void *pa, const void *pb)
+{
+	const struct findings_unreviewed *a = pa, *b = pb;
+
+	if (a->unit != b->unit)
+		return a->unit < b->unit ? -1 : 1;
+	return cmp_str(a->reason, b->reason);
+}
+
+static int cmp_skipped(const void *pa, const void *pb)
+{
+	const struct findings_skipped *a = pa, *b = pb;
+	int c;
+
+	if ((c = cmp_str(a->path, b->path)) != 0)
+		return c;
+	return cmp_str(a->reason, b->reason);
+}
+
+void findings_order(struct findings *fs)
+{
+	size_t i;
+
+	if (fs->n > 1)
+		qsort(fs->v, fs->n, sizeof(*fs->v), cmp_finding);
+	for (i = 0; i < fs->n; i++) {
+		char id[32];
+		char *p;
+		snprintf(id, sizeof(id), "F%zu", i + 1);
+		if ((p = strdup(id)) != NULL) {
+			free(fs->v[i].id);
+			fs->v[i].id = p;
+		}
+	}
+	if (fs->n_unreviewed > 1)
+		qsort(fs->unreviewed, fs->n_unreviewed, sizeof(*fs->unreviewed), cmp_unreviewed);
+	if (fs->n_skipped > 1)
+		qsort(fs->skipped, fs->n_skipped, sizeof(*fs->skipped), cmp_skipped);
+}
+
+/* strdup that keeps NULL and records a failure in *ok */
+static char *dup_opt(const char *s, bool *ok)
+{
+	char *p;
+
+	if (!s)
+		return NULL;
+	if (!(p = strdup(s)))
+		*ok = false;
+	return p;
+}
+
+static int finding_copy(struct finding *d, const struct finding *s)
+{
+	bool ok = true;
+	size_t i;
+
+	*d = *s;
+	d->id = dup_opt(s->id, &ok);
+	d->fingerprint = dup_opt(s->fingerprint, &ok);
+	d->path = dup_opt(s->path, &ok);
+	d->category = dup_opt(s->category, &ok);
+	d->cwe = dup_opt(s->cwe, &ok);
+	d->title = dup_opt(s->title, &ok);
+	d->description = dup_opt(s->description, &ok);
+	d->exploit_scenario = dup_opt(s->exploit_scenario, &ok);
+	d->recommendation = dup_opt(s->recommendation, &ok);
+	d->rule_id = dup_opt(s->rule_id, &ok);
+	d->snippet = dup_opt(s->snippet, &ok);
+	d->verification.verdict = dup_opt(s->verification.verdict, &ok);
+	d->verification.reason = dup_opt(s->verification.reason, &ok);
+	d->verification.model = dup_opt(s->verification.model, &ok);
+	d->patch.diff = dup_opt(s->patch.diff, &ok);
+	d->patch.explanation = dup_opt(s->patch.explanation, &ok);
+	d->patch.dropped = dup_opt(s->patch.dropped, &ok);
+	d->suppression.kind = dup_opt(s->suppression.kind, &ok);
+	d->suppression.reason = dup_opt(s->suppression.reason, &ok);
+	d->suppression.owner = dup_opt(s->suppression.owner, &ok);
+	d->suppression.expires = dup_opt(s->suppression.expires, &ok);
+	d->flow = NULL;
+	d->n_flow = 0;
+	if (s->n_flow) {
+		if (!(d->flow = calloc(s->n_flow, sizeof(*d->flow)))) {
+			ok = false;
+		} else {
+			d->n_flow = s->n_flow;
+			for (i = 0; i < s->n_flow; i++) {
+				d->flow[i].path = dup_opt(s->flow[i].path, &ok);
+				d->flow[i].line = s->flow[i].line;
+				d->flow[i].note = dup_opt(s->flow[i].note, &ok);
+			}
+		}
+	}
+	return ok ? 0 : trb_err_oom();
+}
+
+/* Which copy of a duplicated finding wins: the one that decides more. */
+static int status_rank(finding_status_t s)
+{
+	/* a suppression is the policy's word on this fingerprint, so it holds for every copy */
+	switch (s) {
+	case FINDING_SUPPRESSED: return 5;
+	case FINDING_CONFIRMED: return 4;
+	case FINDING_UNCERTAIN: return 3;
+	case FINDING_UNVERIFIED: return 2;
+	default: return 0;
+	}
+}
+
+static bool better(const struct finding *a, const struct finding *b)
+{
+	if (status_rank(a->status) != status_rank(b->status))
+		return status_rank(a->status) > status_rank(b->status);
+	if (a->severity != b->severity)
+		return a->severity > b->severity;
+	return a->confidence > b->confidence;
+}
+
+static int strv_add_unique(char ***v, size_t *n, const char *s)
+{
+	char **nv, *c;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], s) == 0)
+			return 0;
+	if (!(nv = realloc(*v, (*n + 1) * sizeof(*nv))))
+		return trb_err_oom();
+	*v = nv;
+	if (!(c = strdup(s)))
+		return trb_err_oom();
+	nv[(*n)++] = c;
+	return 0;
+}
+
+static bool same_opt(const char *a, const char *b)
+{
+	return !a || !b || strcmp(a, b) == 0;
+}
+
+static int cmp_fp(const void *pa, const void *pb)
+{
+	const struct finding *const *a = pa, *const *b = pb;
+	int c = cmp_str((*a)->fingerprint, (*b)->fingerprint);
+
+	if (c)
+		return c;
+	return *a < *b ? -1 : *a > *b;   /* stable: earlier shard first */
+}
+
+int findings_merge(struct findings **out, struct findings *const *parts, size_t n)
+{
+	struct findings *m = NULL;
+	const struct finding **all = NULL;
+	size_t total = 0, i, j, k;
+	bool ok = true;
+	int error = 0, a;
+
+	*out = NULL;
+	if (n == 0)
+		return trb_err_set(TRB_EINVAL, "merge: no findings.json to merge");
+	for (i = 1; i < n; i++) {
+		const struct findings_run *r0 = &parts[0]->run, *ri = &parts[i]->run;
+		if (!same_opt(r0->head, ri->head) || !same_opt(r0->base, ri->base) ||
+		    !same_opt(r0->merge_base, ri->merge_base))
+			return trb_err_set(TRB_EINVAL, "merge: part %zu reviewed a different range (%.12s..%.12s) than part 1 (%.12s..%.12s)",
+					   i + 1, ri->base ? ri->base : "?", ri->head ? ri->head : "?",
+					   r0->base ? r0->base : "?", r0->head ? r0->head : "?");
+		if (!same_opt(r0->policy_sha256, ri->policy_sha256))
+			return trb_err_set(TRB_EINVAL, "merge: part %zu ran with a different policy than part 1", i + 1);
+	}
+	if ((error = findings_new(&m)) < 0)
+		return error;
+
+	/* run record: identity from the first part that has it, counts summed */
+	for (i = 0; i < n; i++) {
+		const struct findings_run *r = &parts[i]->run;
+		struct findings_run *d = &m->run;
+#define TAKE(field) do { if (!d->field && r->field) d->field = dup_opt(r->field, &ok); } while (0)
+		TAKE(scan_id);
+		TAKE(tool_version);
+		TAKE(repository);
+		TAKE(merge_request);
+		TAKE(base);
+		TAKE(head);
+		TAKE(merge_base);
+		TAKE(range_source);
+		TAKE(policy_source);
+		TAKE(policy_sha256);
+		for (a = 0; a < CONFIG_AGENT_COUNT; a++) {
+			TAKE(models[a]);
+			TAKE(prompts[a]);
+		}
+#undef TAKE
+		if (r->started_at && (!d->started_at || strcmp(r->started_at, d->started_at) < 0)) {
+			free(d->started_at);
+			d->started_at = dup_opt(r->started_at, &ok);
+		}
+		if (i == 0)
+			d->mode = r->mode;
+		if (r->duration_ms > d->duration_ms)
+			d->duration_ms = r->duration_ms;
+		d->units_total += r->units_total;
+		d->units_reviewed += r->units_reviewed;
+		d->units_not_reviewed += r->units_not_reviewed;
+		d->tokens_input += r->tokens_input;
+		d->tokens_output += r->tokens_output;
+		d->tokens_cache_read += r->tokens_cache_read;
+		d->tokens_cache_write += r->tokens_cache_write;
+		d->cost_usd += r->cost_usd;
+		d->agents_ran = d->agents_ran || r->agents_ran;
+		d->gate_pass = d->gate_pass && r->gate_pass;
+		for (j = 0; j < r->n_notices && error == 0; j++)
+			error = strv_add_unique(&d->notices, &d->n_notices, r->notices[j]);
+		for (j = 0; j < r->n_gate_reasons && error == 0; j++)
+			error = strv_add_unique(&d->gate_reasons, &d->n_gate_reasons, r->gate_reasons[j]);
+	}
+	if (!ok)
+		error = trb_err_oom();
+	if (error < 0)
+		goto cleanup;
+
+	/* findings: one copy per fingerprint, the most decisive */
+	for (i = 0; i < n; i++)
+		if ((error = trb_add_size(&total, total, parts[i]->n)) < 0)
+			goto cleanup;
+	if (total && !(all = malloc(total * sizeof(*all)))) {
+		error = trb_err_oom();
+		goto cleanup;
+	}
+	for (i = 0, k = 0; i < n; i++)
+		for (j = 0; j < parts[i]->n; j++)
+			all[k++] = &parts[i]->v[j];
+	if (total > 1)
+		qsort(all, total, sizeof(*all), cmp_fp);
+	for (i = 0; i < total; i = j) {
+		const struct finding *best = all[i];
+		struct finding *f;
+		for (j = i + 1; j < total && cmp_str(all[j]->fingerprint, all[i]->fingerprint) == 0; j++)
+			if (better(all[j], best))
+				best = all[j];
+		if ((error = findings_add(&f, m)) < 0)
+			goto cleanup;
+		if ((error = finding_copy(f, best)) < 0)
+			goto cleanup;
+	}
+
+	/* not reviewed (by unit) and skipped (by path): united */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < parts[i]->n_unreviewed; j++) {
+			const struct findings_unreviewed *u = &parts[i]->unreviewed[j];
+			struct findings_unreviewed *nu;
+			bool seen = false;
+			for (k = 0; k < m->n_unreviewed; k++)
+				if (m->unreviewed[k].unit == u->unit && cmp_str(m->unreviewed[k].reason, u->reason) == 0)
+					seen = true;
+			if (seen)
+				continue;
+			if (!(nu = realloc(m->unreviewed, (m->n_unreviewed + 1) * sizeof(*nu)))) {
+				error = trb_err_oom();
+				goto cleanup;
+			}
+			m->unreviewed = nu;
+			nu = &m->unreviewed[m->n_unreviewed++];
+			memset(nu, 0, sizeof(*nu));
+			nu->unit = u->unit;
+			nu->reason = dup_opt(u->reason, &ok);
+			for (k = 0; k < u->n_paths && ok; k++)
+				if ((error = strv_add_unique(&nu->paths, &nu->n_paths, u->paths[k])) < 0)
+					goto cleanup;
+		}
+		for (j = 0; j < parts[i]->n_skipped; j++) {
+			const struct findings_skipped *s = &parts[i]->skipped[j];
+			struct findings_skipped *ns;
+			bool seen = false;
+			for (k = 0; k < m->n_skipped; k++)
+				if (cmp_str(m->skipped[k].path, s->path) == 0)
+					seen = true;
+			if (seen)
+				continue;
+			if (!(ns = realloc(m->skipped, (m->n_skipped + 1) * sizeof(*ns)))) {
+				error = trb_err_oom();
+				goto cleanup;
+			}
+			m->skipped = ns;
+			ns = &m->skipped[m->n_skipped++];
+			ns->path = dup_opt(s->path, &ok);
+			ns->reason = dup_opt(s->reason, &ok);
+			ns->detail = dup_opt(s->detail, &ok);
+		}
+	}
+	if (!ok) {
+		error = trb_err_oom();
+		goto cleanup;
+	}
+	findings_order(m);
+	*out = m;
+	m = NULL;
+cleanup:
+	free(all);
+	findings_free(m);
+	return error;
+}
