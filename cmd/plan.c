@@ -167,6 +167,8 @@ static cJSON *plan_json(const struct diff *d, const struct config *policy, const
 			reviewed++;
 			cJSON_AddStringToObject(x, "language", diff_lang_name(f->lang));
 			cJSON_AddNumberToObject(x, "unit", (double)f->unit);
+			if (f->never_send)
+				cJSON_AddBoolToObject(x, "never_send", true);
 			cJSON_AddNumberToObject(x, "estimated_tokens", (double)f->est_tokens);
 		}
 		cJSON_AddItemToArray(arr, x);
@@ -272,6 +274,15 @@ static void plan_text(struct trb_buf *b, const struct diff *d, const struct conf
 			}
 			trb_buf_printf(b, "%u-%u (%u changed)", p->start, p->end, p->changed);
 		}
+		trb_buf_putc(b, '\n');
+	}
+	for (i = 0, j = 0; i < d->n_files; i++) {
+		if (d->files[i].skip || !d->files[i].never_send)
+			continue;
+		if (j++ == 0)
+			trb_buf_puts(b, "\nnever sent (privacy.never_send: deterministic rules only)\n");
+		trb_buf_puts(b, "  ");
+		put_term(b, d->files[i].path);
 		trb_buf_putc(b, '\n');
 	}
 	if (skipped) {

@@ -104,6 +104,8 @@ struct diff_file {
 	size_t bytes_in_ranges;
 	size_t est_tokens;
 	size_t unit;             /* id of the (first) unit holding it; 0 when skipped */
+	bool never_send;         /* privacy.never_send: rules scan it, no unit holds it (never leaves
+				  * the machine) */
 	uint32_t *line_off;      /* head-side offset of each line, n_lines + 1 entries (reviewed files) */
 	size_t *refs;            /* indices of other changed files this one names (for grouping) */
 	size_t n_refs;

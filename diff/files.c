@@ -497,6 +497,7 @@ static int classify_delta(struct diff_file *f, const git_diff_delta *dd, const s
 		return set_skip(f, DIFF_SKIP_UNSAFE, "not a regular file");
 	if (!config_path_included(policy, f->path))
 		return set_skip(f, DIFF_SKIP_EXCLUDED, "paths.include / paths.exclude");
+	f->never_send = config_path_never_send(policy, f->path) || config_path_never_send(policy, f->old_path);
 	if (git_oid_equal(&dd->old_file.id, &dd->new_file.id) && dd->old_file.mode != GIT_FILEMODE_LINK) {
 		if (f->status == DIFF_STATUS_MODIFIED)
 			return set_skip(f, DIFF_SKIP_MODE_ONLY, NULL);

@@ -8,6 +8,8 @@
 #include "util/err.h"
 
 #define PART_OVERHEAD 16   /* tokens for a part's header (path, line range) */
+/* files that go into units: reviewed, and allowed to leave the machine */
+#define PACKED(f) (!(f)->skip && !(f)->never_send)
 
 struct packer {
 	struct diff *d;
@@ -209,7 +211,7 @@ int diff_pack(struct diff *d, size_t unit_tokens, unsigned shards)
 	for (i = 0; i < n; i++) {
 		parent[i] = i;
 		d->files[i].unit = 0;
-		if (!d->files[i].skip) {
+		if (!d->files[i].skip && !d->files[i].never_send) {
 			order[m].dir = d->files[i].path;
 			order[m].n = dir_len(d->files[i].path);
 			order[m].file = i;
@@ -221,21 +223,21 @@ int diff_pack(struct diff *d, size_t unit_tokens, unsigned shards)
 		if (order[i].n == order[i - 1].n && memcmp(order[i].dir, order[i - 1].dir, order[i].n) == 0)
 			uf_union(parent, order[i - 1].file, order[i].file);
 	for (i = 0; i < n; i++)
-		for (k = 0; !d->files[i].skip && k < d->files[i].n_refs; k++)
-			if (!d->files[d->files[i].refs[k]].skip)
+		for (k = 0; PACKED(&d->files[i]) && k < d->files[i].n_refs; k++)
+			if (PACKED(&d->files[d->files[i].refs[k]]))
 				uf_union(parent, i, d->files[i].refs[k]);
 	for (i = 0; i < n; i++)
-		if (!d->files[i].skip)
+		if (PACKED(&d->files[i]))
 			comp_tokens[uf_find(parent, i)] += d->files[i].est_tokens;
 	/* components in the order of their first file; each root is its component's first file */
 	for (i = 0; i < n; i++) {
-		if (d->files[i].skip || uf_find(parent, i) != i)
+		if (!PACKED(&d->files[i]) || uf_find(parent, i) != i)
 			continue;
 		if (comp_tokens[i] <= p.budget) {
 			if (p.cur.est_tokens + comp_tokens[i] > p.budget && (error = close_unit(&p)) < 0)
 				goto done;
 			for (j = i; j < n; j++)
-				if (!d->files[j].skip && uf_find(parent, j) == i && (error = add_file(&p, j)) < 0)
+				if (PACKED(&d->files[j]) && uf_find(parent, j) == i && (error = add_file(&p, j)) < 0)
 					goto done;
 			continue;
 		}
@@ -243,7 +245,7 @@ int diff_pack(struct diff *d, size_t unit_tokens, unsigned shards)
 			goto done;
 		for (j = i; j < n; j++) {
 			const struct diff_file *f = &d->files[j];
-			if (f->skip || uf_find(parent, j) != i)
+			if (!PACKED(f) || uf_find(parent, j) != i)
 				continue;
 			if (f->est_tokens > p.budget) {
 				if ((error = close_unit(&p)) < 0 || (error = add_big_file(&p, j)) < 0 ||
