@@ -25,7 +25,7 @@ static const char css[] =
 	".sev-critical{background:#a40e26}.sev-high{background:#cf222e}.sev-medium{background:#bf8700}.sev-low{background:#0969da}"
 	".gating{color:#cf222e;font-weight:700}.meta{color:#59636e}"
 	"pre{background:#f6f8fa;padding:.6em;overflow:auto;border-radius:6px;white-space:pre-wrap;word-break:break-all}"
-	"code{background:#f6f8fa;padding:0 .2em;border-radius:3px}"
+	"code{background:#f6f8fa;padding:0 .2em;border-radius:3px}.text{white-space:pre-wrap}"
 	"footer{margin-top:2em;color:#59636e;font-size:12px;border-top:1px solid #d0d7de;padding-top:.6em}";
 
 static void h(struct trb_buf *out, const char *s, size_t max)
@@ -52,7 +52,7 @@ static void para(struct trb_buf *out, const char *label, const char *s, size_t m
 {
 	if (!s || !*s)
 		return;
-	trb_buf_puts(out, "<p>");
+	trb_buf_puts(out, "<p class=\"text\">");
 	if (label)
 		trb_buf_printf(out, "<strong>%s</strong> ", label);
 	h(out, s, max);

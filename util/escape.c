@@ -453,6 +453,8 @@ static int markup_escape(struct trb_buf *out, const char *s, size_t len, bool me
 			trb_buf_puts(out, "&quot;");
 		else if (entities && cp == '\'')
 			trb_buf_puts(out, "&#39;");
+		else if (mention && (cp == '\n' || cp == '\r' || cp == '\t'))
+			trb_buf_putc(out, ' ');   /* one line: a blank line would end the HTML block */
 		else if (mention && cp == '@')
 			trb_buf_puts(out, "@" WORD_JOINER);
 		else if (mention && cp < 0x80 && strchr("[]!`*_~$|\\", (int)cp))

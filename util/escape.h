@@ -47,7 +47,8 @@ int trb_escape_md_capped(struct trb_buf *out, const char *s, size_t len, bool bl
 int trb_escape_html(struct trb_buf *out, const char *s, size_t len);
 /* HTML that lands inside Markdown (a <summary> line): trb_escape_html plus the `@` word joiner,
  * and Markdown punctuation ([ ] ! ` * _ ~ $ | \\) as numeric references, so that no renderer
- * that reads Markdown inside HTML can form a link or an image. */
+ * that reads Markdown inside HTML can form a link or an image; all on one line (newlines and tabs
+ * become spaces), since a blank line would end the HTML block. */
 int trb_escape_md_html(struct trb_buf *out, const char *s, size_t len);
 
 /* XML 1.0 text or attribute value: & < > " ' become entities, \t \n \r character references

@@ -133,6 +133,7 @@ static void test_html(void **state)
 	check(trb_escape_html, "@everyone", "@everyone");
 	check(trb_escape_md_html, "@everyone </details>", "@" WJ "everyone &lt;/details&gt;");
 	check(trb_escape_md_html, "![x](http://e/x.png)", "&#33;&#91;x&#93;(http://e/x.png)");
+	check(trb_escape_md_html, "a\n\nb\tc", "a  b c");
 }
 
 static void test_html_keeps_nul_out(void **state)

@@ -110,7 +110,7 @@ static const char patch_login[] =
 static const char patch_exec[] =
 	"--- a/src/run.c\n"
 	"+++ b/src/run.c\n"
-	"@@ -10,4 +10,6 @@\n"
+	"@@ -10,4 +10,5 @@\n"
 	"-void run(const char *arg)\n"
 	"+static void run(const char *arg)\n"
 	" {\n"
