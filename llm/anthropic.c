@@ -97,6 +97,7 @@ int llm_anthropic_encode(cJSON **out, const struct llm_request *req, const struc
 	cJSON *root = cJSON_CreateObject(), *arr, *o;
 	bool *marks = NULL;
 	size_t i, j, k = 0, left = 0;
+	int pass;
 	bool system = req->system && req->system[0];
 	int error = 0;
 
@@ -168,10 +169,16 @@ int llm_anthropic_encode(cJSON **out, const struct llm_request *req, const struc
 			error = trb_err_oom();
 			goto cleanup;
 		}
-		for (j = 0; j < m->n_blocks; j++, k++) {
-			if ((error = encode_block(content, &m->blocks[j], marks[k])) < 0)
-				goto cleanup;
-		}
+		/* tool results first: Anthropic rejects a user message with text before them */
+		for (pass = 0; pass < 2; pass++)
+			for (j = 0; j < m->n_blocks; j++) {
+				bool result = m->blocks[j].kind == LLM_BLOCK_TOOL_RESULT;
+				if (result != (pass == 0))
+					continue;
+				if ((error = encode_block(content, &m->blocks[j], marks[k + j])) < 0)
+					goto cleanup;
+			}
+		k += m->n_blocks;
 	}
 	*out = root;
 	root = NULL;

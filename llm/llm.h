@@ -168,7 +168,8 @@ struct llm_response {
 	struct llm_tool_call *calls;   /* several when the model made parallel calls */
 	size_t n_calls;
 	llm_stop_t stop;
-	struct llm_usage usage;        /* of the final attempt (failed attempts are not billed) */
+	struct llm_usage usage;        /* billed attempts: the reply, plus a cut-off reply before a
+					* max_tokens_retry (failed attempts are not billed) */
 	double cost_usd;               /* of usage; 0 when the model has no known price */
 	char *request_id;              /* provider request id (header, else body id); NULL if none */
 	long http_status;              /* of the final attempt; 0 when nothing was received */

@@ -184,6 +184,11 @@ static int push_block(struct llm_request *req, llm_role_t role, struct llm_block
 	v = m->blocks;
 	if ((error = grow(&v, &m->cap_blocks, m->n_blocks, sizeof(*b))) < 0) {
 		block_dispose(b);
+		if (m->n_blocks == 0) {
+			/* the message was opened for this block: no empty message is left behind */
+			free(m->blocks);
+			req->n_messages--;
+		}
 		return error;
 	}
 	m->blocks = v;

@@ -135,6 +135,25 @@ static void test_anthropic_uses_at_most_four_breakpoints_latest_first(void **sta
 	llm_request_dispose(&req);
 }
 
+static void test_anthropic_puts_tool_results_before_text(void **state)
+{
+	struct llm_request req;
+	char *s;
+
+	(void)state;
+	llm_request_init(&req, CONFIG_AGENT_FINDER);
+	assert_int_equal(llm_request_add_text(&req, LLM_ROLE_USER, "hi", 2, false), 0);
+	assert_int_equal(llm_request_add_tool_use(&req, "t1", "read_file", "{}"), 0);
+	assert_int_equal(llm_request_add_text(&req, LLM_ROLE_USER, "turns left: 3", 13, true), 0);
+	assert_int_equal(llm_request_add_tool_result(&req, "t1", "data", 4, false), 0);
+	s = encode(llm_anthropic_encode, &req, &PARAMS);
+	assert_non_null(strstr(s, "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t1\","
+				  "\"content\":\"data\"},{\"type\":\"text\",\"text\":\"turns left: 3\","
+				  "\"cache_control\":{\"type\":\"ephemeral\"}}]}"));
+	free(s);
+	llm_request_dispose(&req);
+}
+
 static void test_anthropic_rejects_tool_use_input_that_is_not_an_object(void **state)
 {
 	struct llm_request req;
@@ -557,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_anthropic_encodes_conversation_with_cache_breakpoints),
 		cmocka_unit_test(test_anthropic_marks_last_tool_when_no_system),
 		cmocka_unit_test(test_anthropic_uses_at_most_four_breakpoints_latest_first),
+		cmocka_unit_test(test_anthropic_puts_tool_results_before_text),
 		cmocka_unit_test(test_anthropic_rejects_tool_use_input_that_is_not_an_object),
 		cmocka_unit_test(test_openai_encodes_conversation),
 		cmocka_unit_test(test_openai_uses_max_completion_tokens_and_omits_temperature),
