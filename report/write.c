@@ -323,8 +323,12 @@ static int append_step_summary(const char *path, const struct findings *fs, size
 		error = trb_err_set(TRB_EIO, "cannot append to $GITHUB_STEP_SUMMARY (%s): %s", path, strerror(errno));
 		goto cleanup;
 	}
-	if ((b.len && fwrite(b.ptr, 1, b.len, f) != b.len) | (fclose(f) != 0))
-		error = trb_err_set(TRB_EIO, "cannot append to $GITHUB_STEP_SUMMARY (%s): %s", path, strerror(errno));
+	{
+		bool short_write = b.len && fwrite(b.ptr, 1, b.len, f) != b.len;
+		bool close_failed = fclose(f) != 0;   /* always closed, even after a short write */
+		if (short_write || close_failed)
+			error = trb_err_set(TRB_EIO, "cannot append to $GITHUB_STEP_SUMMARY (%s): %s", path, strerror(errno));
+	}
 cleanup:
 	trb_buf_dispose(&b);
 	return error;
