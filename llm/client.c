@@ -1,12 +1,11 @@
-/* llm/client.c: the scheduler. One thread, one curl multi handle (cf. curl's parallel_transfers
- * and redis ae.c): a queue of encoded calls, up to budget.concurrency transfers in flight,
+/* llm/client.c: the scheduler (what an answer means is decided in classify.c).
+ * One thread, one curl multi handle (cf. curl's parallel_transfers and redis ae.c): a queue of encoded calls, up to budget.concurrency transfers in flight,
  * curl_multi_poll, then each finished transfer is classified into a reply, a retry (a deadline in
  * the queue, never a sleep) or a final failure. Budgets are checked before a call is sent; the
  * callback of every call runs exactly once, from llm_run(), and may queue more calls. */
 #include "llm/llm.h"
 
 #include <curl/curl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,94 +14,10 @@
 #include <unistd.h>
 
 #include "llm/audit.h"
+#include "llm/client_int.h"
 #include "llm/wire.h"
 #include "util/buf.h"
 #include "util/err.h"
-#include "util/escape.h"
-
-#define N_PROVIDERS 2
-#define SNIPPET_BYTES 100       /* of an HTML or unparseable error body */
-#define PROVIDER_MSG_BYTES 300  /* of a provider's error message */
-#define DEADLINE_SLACK_MS 100   /* no attempt starts this close to budget.timeout_s */
-#define RECENT_WINDOW 16        /* answers that decide how long a 429 holds the provider */
-
-struct provider {
-	char *url;                /* the endpoint */
-	char *origin;             /* scheme://host[:port], for messages (no credentials, no path) */
-	char *key;                /* NULL when the variable is not set */
-	const char *key_var;      /* ANTHROPIC_API_KEY | OPENAI_API_KEY */
-	const char *base_var;     /* ANTHROPIC_BASE_URL | OPENAI_BASE_URL */
-	bool azure;               /* OPENAI_API_TYPE=azure: api-key header */
-	bool official;            /* api.openai.com: max_completion_tokens */
-	uint64_t paused_until;    /* monotonic ms: a 429 holds every queued call to this provider */
-	uint32_t recent;          /* the last RECENT_WINDOW answers, a bit set for each 429 */
-	unsigned n_recent;
-};
-
-struct call {
-	struct call *next;
-	uint64_t seq;
-	int priority;
-	config_agent_t agent;
-	config_provider_t provider;
-	const char *model;
-	int unit;
-	unsigned turn;
-	llm_done_fn done;
-	void *payload;
-
-	char *body;
-	size_t body_len;
-	cJSON *tree;              /* kept only when the call may be resent with a larger max_tokens */
-	const char *max_key;
-	unsigned max_tokens, max_tokens_retry;
-	struct curl_slist *headers;
-
-	uint64_t ready_at;        /* monotonic ms */
-	uint64_t first_sent;      /* 0 until sent */
-	uint64_t est_tokens;      /* input estimate: body bytes / 4 */
-	uint64_t rsv_tokens;      /* reserved while in flight: input estimate + max_tokens */
-	double rsv_usd;
-	unsigned attempts;
-	bool extended;
-
-	/* the transfer in flight */
-	CURL *easy;
-	struct trb_buf rbody;
-	bool too_large;
-	bool html;
-	int64_t retry_after_ms;   /* -1: none */
-	char *hdr_request_id;
-	char errbuf[CURL_ERROR_SIZE];
-	uint64_t attempt_start;
-	bool deadline_bound;      /* the attempt's timeout is the overall deadline */
-
-	struct llm_response resp;
-};
-
-struct llm_client {
-	const struct config *policy;
-	struct llm_options o;
-	struct llm_audit audit;
-	struct provider prov[N_PROVIDERS];
-	char *cainfo, *capath;
-	CURLM *multi;
-	struct call *queue;       /* by priority, then submission order */
-	struct call *done_head, *done_tail;
-	struct call **flight;     /* in-flight calls, up to concurrency */
-	size_t in_flight;
-	unsigned concurrency;
-	uint64_t start, deadline; /* monotonic ms; deadline 0: none */
-	uint64_t seq;
-	uint64_t rng;
-	uint64_t spent_tokens, rsv_tokens;
-	double spent_usd, rsv_usd;
-	struct llm_price price[CONFIG_AGENT_COUNT];
-	bool price_known[CONFIG_AGENT_COUNT];
-	struct llm_totals totals;
-	bool running;
-	int run_error;
-};
 
 static uint64_t now_ms(void)
 {
@@ -620,18 +535,6 @@ static void flush_done(struct llm_client *c)
 	}
 }
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_SMALL);
-	va_list ap;
-
-	va_start(ap, f);
-	trb_buf_vprintf(&b, f, ap);
-	va_end(ap);
-	return trb_buf_detach(&b);
-}
-
 /* ---- budget ---- */
 
 static bool budget_tokens_on(const struct llm_client *c)
@@ -657,13 +560,13 @@ static int budget_check(struct llm_client *c, struct call *k, char **msg)
 	double max_usd = c->policy->budget.max_usd;
 
 	if (budget_tokens_on(c) && c->spent_tokens + tok_in > max_tok) {
-		*msg = fmt("budget exhausted: %llu of budget.max_tokens %llu tokens used, this call needs about %llu more",
+		*msg = llm_fmt("budget exhausted: %llu of budget.max_tokens %llu tokens used, this call needs about %llu more",
 			   (unsigned long long)c->spent_tokens, (unsigned long long)max_tok,
 			   (unsigned long long)tok_in);
 		return -1;
 	}
 	if (budget_usd_on(c) && c->spent_usd + usd_in > max_usd) {
-		*msg = fmt("budget exhausted: $%.4f of budget.max_usd $%.2f spent, this call needs about $%.4f more",
+		*msg = llm_fmt("budget exhausted: $%.4f of budget.max_usd $%.2f spent, this call needs about $%.4f more",
 			   c->spent_usd, max_usd, usd_in);
 		return -1;
 	}
@@ -883,232 +786,6 @@ static void detach_transfer(struct llm_client *c, struct call *k)
 	budget_release(c, k);
 }
 
-/* ---- classifying an attempt ---- */
-
-/* Provider text for a message: keys redacted, at most max bytes, escaped for a terminal. */
-static void put_provider_text(const struct llm_client *c, struct trb_buf *out, const char *s, size_t len,
-			      size_t max)
-{
-	struct trb_buf tmp = TRB_BUF_INIT(TRB_LIMIT_SMALL);
-	size_t i, j, klen;
-	bool cut = len > max;
-
-	if (cut)
-		len = max;
-	trb_buf_put(&tmp, s, len);
-	for (i = 0; i < N_PROVIDERS; i++) {
-		const char *key = c->prov[i].key;
-		char *hit;
-		if (!key || (klen = strlen(key)) < 4 || !tmp.ptr)
-			continue;
-		while ((hit = strstr(tmp.ptr, key))) {
-			for (j = 0; j < klen; j++)
-				hit[j] = '*';
-		}
-	}
-	if (tmp.ptr)
-		trb_escape_term(out, tmp.ptr, tmp.len);
-	if (cut)
-		trb_buf_puts(out, "...");
-	trb_buf_dispose(&tmp);
-}
-
-static bool mentions_context(const char *msg, const char *type)
-{
-	static const char *const words[] = {
-		"context length", "context_length", "context window", "prompt is too long",
-		"too many tokens", "maximum context", "input is too long", "request too large",
-		"reduce the length", "too large", "exceeds the maximum",
-	};
-	struct trb_buf low = TRB_BUF_INIT(TRB_LIMIT_SMALL);
-	size_t i;
-	bool hit = false;
-
-	if (type && (strstr(type, "context_length") || !strcmp(type, "request_too_large") ||
-		     !strcmp(type, "string_above_max_length")))
-		return true;
-	if (!msg)
-		return false;
-	trb_buf_put(&low, msg, strnlen(msg, 4096));
-	if (trb_buf_error(&low) < 0 || !low.ptr)
-		goto done;
-	for (i = 0; i < low.len; i++)
-		if (low.ptr[i] >= 'A' && low.ptr[i] <= 'Z')
-			low.ptr[i] = (char)(low.ptr[i] - 'A' + 'a');
-	for (i = 0; i < sizeof(words) / sizeof(words[0]) && !hit; i++)
-		hit = strstr(low.ptr, words[i]) != NULL;
-done:
-	trb_buf_dispose(&low);
-	return hit;
-}
-
-static bool looks_html(const struct call *k)
-{
-	size_t i = 0;
-
-	if (k->html)
-		return true;
-	while (i < k->rbody.len && (k->rbody.ptr[i] == ' ' || k->rbody.ptr[i] == '\n' ||
-				    k->rbody.ptr[i] == '\r' || k->rbody.ptr[i] == '\t'))
-		i++;
-	return i < k->rbody.len && k->rbody.ptr[i] == '<';
-}
-
-struct verdict {
-	llm_outcome_t outcome;
-	bool retry;
-	bool rate_limit;      /* hold every queued call to this provider */
-	int64_t delay_ms;     /* -1: exponential backoff */
-	char *msg;
-};
-
-/* "HTTP 502 from https://host: " plus what the body says, escaped. */
-static void describe_body(const struct llm_client *c, const struct call *k, struct trb_buf *b, long status,
-			  const cJSON *root)
-{
-	const char *m;
-
-	if (looks_html(k)) {
-		trb_buf_printf(b, "HTTP %ld from %s is an HTML page, not a model reply (a proxy or gateway in the way?): \"",
-			       status, c->prov[k->provider].origin);
-		put_provider_text(c, b, k->rbody.ptr ? k->rbody.ptr : "", k->rbody.len, SNIPPET_BYTES);
-		trb_buf_putc(b, '"');
-	} else if (root && (m = llm_wire_error_message(root))) {
-		trb_buf_printf(b, "HTTP %ld from %s: ", status, c->prov[k->provider].origin);
-		put_provider_text(c, b, m, strlen(m), PROVIDER_MSG_BYTES);
-	} else if (k->rbody.len > 0) {
-		trb_buf_printf(b, "HTTP %ld from %s: \"", status, c->prov[k->provider].origin);
-		put_provider_text(c, b, k->rbody.ptr, k->rbody.len, SNIPPET_BYTES);
-		trb_buf_putc(b, '"');
-	} else {
-		trb_buf_printf(b, "HTTP %ld from %s with an empty body", status, c->prov[k->provider].origin);
-	}
-}
-
-static void classify_http(struct llm_client *c, struct call *k, long status, struct verdict *v)
-{
-	const struct provider *p = &c->prov[k->provider];
-	const struct config_agent *a = &c->policy->agents[k->agent];
-	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_SMALL);
-	cJSON *root = NULL;
-
-	if (!looks_html(k) && k->rbody.len > 0)
-		root = cJSON_ParseWithLength(k->rbody.ptr, k->rbody.len);
-	v->delay_ms = -1;
-	if (status == 401 || status == 403) {
-		v->outcome = LLM_AUTH;
-		/* no body text: OpenAI echoes part of a rejected key */
-		if (a->no_key)
-			trb_buf_printf(&b, "the server at %s asks for an API key (HTTP %ld), but agents.%s.no_key is set; "
-				       "unset no_key and set %s", p->origin, status, config_agent_name(k->agent), p->key_var);
-		else if (status == 401)
-			trb_buf_printf(&b, "%s was rejected by %s (HTTP 401): check that the key is valid and not revoked",
-				       p->key_var, p->origin);
-		else
-			trb_buf_printf(&b, "%s may not use model '%s' at %s (HTTP 403): check the key's permissions",
-				       p->key_var, k->model, p->origin);
-	} else if (status == 404) {
-		v->outcome = LLM_NOT_FOUND;
-		trb_buf_printf(&b, "model '%s' was not found (HTTP 404 from %s): check agents.%s.model and %s; ",
-			       k->model, p->origin, config_agent_name(k->agent), p->base_var);
-		describe_body(c, k, &b, status, root);
-	} else if (status == 413 ||
-		   (status == 400 && root && mentions_context(llm_wire_error_message(root), llm_wire_error_type(root)))) {
-		v->outcome = LLM_CONTEXT;
-		trb_buf_printf(&b, "the request (%zu bytes, about %llu tokens) is too long for model '%s': ",
-			       k->body_len, (unsigned long long)k->est_tokens, k->model);
-		describe_body(c, k, &b, status, root);
-	} else if (status == 429) {
-		v->outcome = LLM_RATE_LIMITED;
-		v->retry = v->rate_limit = true;
-		v->delay_ms = k->retry_after_ms;
-		trb_buf_printf(&b, "rate limited by %s (HTTP 429)", p->origin);
-	} else if (status == 408) {
-		v->outcome = LLM_TIMEOUT;
-		v->retry = true;
-		v->delay_ms = k->retry_after_ms;
-		trb_buf_printf(&b, "%s timed out the request (HTTP 408)", p->origin);
-	} else if (status >= 500 && status <= 599) {
-		v->outcome = LLM_SERVER;
-		v->retry = true;
-		v->delay_ms = k->retry_after_ms;
-		if (status == 529)
-			trb_buf_printf(&b, "%s is overloaded (HTTP 529)", p->origin);
-		else
-			describe_body(c, k, &b, status, root);
-	} else if (status >= 400 && status <= 499) {
-		v->outcome = LLM_BAD_REQUEST;
-		trb_buf_printf(&b, "the provider rejected the request for model '%s': ", k->model);
-		describe_body(c, k, &b, status, root);
-	} else {
-		v->outcome = LLM_BAD_REPLY;
-		trb_buf_printf(&b, "unexpected HTTP %ld from %s", status, p->origin);
-	}
-	cJSON_Delete(root);
-	v->msg = trb_buf_detach(&b);
-}
-
-static void classify_curl(struct llm_client *c, struct call *k, CURLcode rc, struct verdict *v)
-{
-	const char *origin = c->prov[k->provider].origin;
-	const char *why = k->errbuf[0] ? k->errbuf : curl_easy_strerror(rc);
-
-	v->delay_ms = -1;
-	switch (rc) {
-	case CURLE_WRITE_ERROR:
-		if (k->too_large) {
-			v->outcome = LLM_BAD_REPLY;
-			v->msg = fmt("the reply from %s is larger than %zu bytes", origin, c->o.max_response_bytes);
-			return;
-		}
-		break;
-	case CURLE_OPERATION_TIMEDOUT:
-		if (k->deadline_bound) {
-			v->outcome = LLM_DEADLINE;
-			v->msg = fmt("budget.timeout_s (%u s) ran out while waiting for %s",
-				     c->policy->budget.timeout_s, origin);
-			return;
-		}
-		v->outcome = LLM_TIMEOUT;
-		v->retry = true;
-		v->msg = fmt("no answer from %s within %u ms", origin, c->o.attempt_timeout_ms);
-		return;
-	case CURLE_PARTIAL_FILE:
-		v->outcome = LLM_NETWORK;
-		v->retry = true;
-		v->msg = fmt("the reply from %s was cut short: %s", origin, why);
-		return;
-	case CURLE_GOT_NOTHING:
-	case CURLE_RECV_ERROR:
-	case CURLE_SEND_ERROR:
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-		v->outcome = LLM_NETWORK;
-		v->retry = true;
-		v->msg = fmt("connection to %s failed: %s", origin, why);
-		return;
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-	case CURLE_SSL_ENGINE_INITFAILED:
-	case CURLE_SSL_CRL_BADFILE:
-		v->outcome = LLM_NETWORK;
-		v->msg = fmt("TLS failure talking to %s: %s (behind a TLS-inspecting proxy? set CURL_CA_BUNDLE "
-			     "or SSL_CERT_FILE to its CA bundle)", origin, why);
-		return;
-	default:
-		break;
-	}
-	v->outcome = LLM_NETWORK;
-	v->msg = fmt("request to %s failed: %s", origin, why);
-}
-
 /* A 2xx: decode it. Returns true when the call is done (v says how), false to resend it with the
  * larger max_tokens. */
 static bool classify_ok(struct llm_client *c, struct call *k, long status, struct verdict *v, int *stop,
@@ -1120,10 +797,10 @@ static bool classify_ok(struct llm_client *c, struct call *k, long status, struc
 	int error;
 
 	v->delay_ms = -1;
-	if (looks_html(k)) {
+	if (llm_looks_html(k)) {
 		struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_SMALL);
 		v->outcome = LLM_BAD_REPLY;
-		describe_body(c, k, &b, status, NULL);
+		llm_describe_body(c, k, &b, status, NULL);
 		v->msg = trb_buf_detach(&b);
 		return true;
 	}
@@ -1131,7 +808,7 @@ static bool classify_ok(struct llm_client *c, struct call *k, long status, struc
 		/* often a proxy or a connection cut mid-body: worth another try */
 		v->outcome = LLM_BAD_REPLY;
 		v->retry = true;
-		v->msg = fmt("the reply from %s (HTTP %ld, %zu bytes) is not valid JSON",
+		v->msg = llm_fmt("the reply from %s (HTTP %ld, %zu bytes) is not valid JSON",
 			     c->prov[k->provider].origin, status, k->rbody.len);
 		return true;
 	}
@@ -1159,7 +836,7 @@ static bool classify_ok(struct llm_client *c, struct call *k, long status, struc
 	r->usage = before;
 	if (error < 0) {
 		v->outcome = LLM_BAD_REPLY;
-		v->msg = fmt("unusable reply from %s for model '%s': %s", c->prov[k->provider].origin, k->model,
+		v->msg = llm_fmt("unusable reply from %s for model '%s': %s", c->prov[k->provider].origin, k->model,
 			     trb_err_msg());
 		memset(u, 0, sizeof(*u));
 		return true;
@@ -1168,7 +845,7 @@ static bool classify_ok(struct llm_client *c, struct call *k, long status, struc
 	*stop = (int)r->stop;
 	if (r->stop == LLM_STOP_REFUSAL) {
 		v->outcome = LLM_REFUSED;
-		v->msg = fmt("model '%s' refused the request", k->model);
+		v->msg = llm_fmt("model '%s' refused the request", k->model);
 		return true;
 	}
 	if (r->stop == LLM_STOP_MAX_TOKENS && !k->extended && k->tree && k->max_tokens_retry > k->max_tokens) {
@@ -1241,7 +918,7 @@ static void attempt_done(struct llm_client *c, struct call *k, CURLcode rc)
 	if (status > 0)
 		note_answer(&c->prov[k->provider], status == 429);
 	if (rc != CURLE_OK) {
-		classify_curl(c, k, rc, &v);
+		llm_classify_curl(c, k, rc, &v);
 	} else if (status >= 200 && status <= 299) {
 		if (!classify_ok(c, k, status, &v, &stop, &u)) {
 			/* cut off at max_tokens: send again at once with the larger limit */
@@ -1251,12 +928,12 @@ static void attempt_done(struct llm_client *c, struct call *k, CURLcode rc)
 			return;
 		}
 	} else {
-		classify_http(c, k, status, &v);
+		llm_classify_http(c, k, status, &v);
 	}
 	if (v.retry && k->attempts < c->o.max_attempts) {
 		uint64_t delay = v.delay_ms >= 0 ? (uint64_t)v.delay_ms : backoff(c, k->attempts);
 		if (v.delay_ms > (int64_t)c->o.max_retry_after_ms) {
-			char *m = fmt("%s; it asks to wait %lld s, longer than tribunal waits",
+			char *m = llm_fmt("%s; it asks to wait %lld s, longer than tribunal waits",
 				      v.msg ? v.msg : "", (long long)(v.delay_ms / 1000));
 			free(v.msg);
 			v.msg = m;
@@ -1271,14 +948,14 @@ static void attempt_done(struct llm_client *c, struct call *k, CURLcode rc)
 			queue_insert(c, k);
 			return;
 		} else {
-			char *m = fmt("%s; no time left to retry within budget.timeout_s", v.msg ? v.msg : "");
+			char *m = llm_fmt("%s; no time left to retry within budget.timeout_s", v.msg ? v.msg : "");
 			free(v.msg);
 			v.msg = m;
 		}
 	}
 	audit_line(c, k, v.outcome, true, true, stop, &u, status, -1);
 	if (k->attempts > 1 && v.outcome != LLM_OK && v.outcome != LLM_REFUSED && v.msg) {
-		char *m = fmt("%s (after %u attempts)", v.msg, k->attempts);
+		char *m = llm_fmt("%s (after %u attempts)", v.msg, k->attempts);
 		free(v.msg);
 		v.msg = m;
 	}
@@ -1295,12 +972,12 @@ static void expire_all(struct llm_client *c)
 		k = c->flight[0];
 		detach_transfer(c, k);
 		audit_line(c, k, LLM_DEADLINE, true, true, -1, NULL, 0, -1);
-		finish(c, k, LLM_DEADLINE, fmt("budget.timeout_s (%u s) ran out during the call",
+		finish(c, k, LLM_DEADLINE, llm_fmt("budget.timeout_s (%u s) ran out during the call",
 					      c->policy->budget.timeout_s));
 	}
 	while ((k = c->queue)) {
 		c->queue = k->next;
-		finish_unsent(c, k, LLM_DEADLINE, fmt("budget.timeout_s (%u s) ran out before the call could be sent",
+		finish_unsent(c, k, LLM_DEADLINE, llm_fmt("budget.timeout_s (%u s) ran out before the call could be sent",
 						      c->policy->budget.timeout_s));
 	}
 }
@@ -1320,14 +997,14 @@ static void dispatch(struct llm_client *c, uint64_t now)
 		if (c->deadline && now + DEADLINE_SLACK_MS >= c->deadline) {
 			*p = k->next;
 			finish_unsent(c, k, LLM_DEADLINE,
-				      fmt("budget.timeout_s (%u s) ran out before the call could be sent",
+				      llm_fmt("budget.timeout_s (%u s) ran out before the call could be sent",
 					  c->policy->budget.timeout_s));
 			continue;
 		}
 		if (!a->no_key && !c->prov[k->provider].key) {
 			*p = k->next;
 			finish_unsent(c, k, LLM_NO_CREDENTIALS,
-				      fmt("%s is not set: agent %s was not run", c->prov[k->provider].key_var,
+				      llm_fmt("%s is not set: agent %s was not run", c->prov[k->provider].key_var,
 					  config_agent_name(k->agent)));
 			continue;
 		}
@@ -1344,7 +1021,7 @@ static void dispatch(struct llm_client *c, uint64_t now)
 		*p = k->next;
 		if (start_transfer(c, k, now) < 0) {
 			budget_release(c, k);
-			finish_unsent(c, k, LLM_NETWORK, fmt("%s", trb_err_msg()));
+			finish_unsent(c, k, LLM_NETWORK, llm_fmt("%s", trb_err_msg()));
 		}
 	}
 }
@@ -1419,11 +1096,11 @@ int llm_run(struct llm_client *c)
 		while (c->in_flight > 0) {
 			k = c->flight[0];
 			detach_transfer(c, k);
-			finish(c, k, LLM_NETWORK, fmt("libcurl failed"));
+			finish(c, k, LLM_NETWORK, llm_fmt("libcurl failed"));
 		}
 		while ((k = c->queue)) {
 			c->queue = k->next;
-			finish_unsent(c, k, LLM_NETWORK, fmt("libcurl failed"));
+			finish_unsent(c, k, LLM_NETWORK, llm_fmt("libcurl failed"));
 		}
 		c->running = false;
 		flush_done(c);
