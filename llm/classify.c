@@ -232,15 +232,19 @@ void llm_classify_curl(struct llm_client *c, struct call *k, CURLcode rc, struct
 		v->retry = true;
 		v->msg = llm_fmt("connection to %s failed: %s", origin, why);
 		return;
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CRL_BADFILE:
+		v->outcome = LLM_NETWORK;
+		v->msg = llm_fmt("TLS failure talking to %s: %s (check CURL_CA_BUNDLE, SSL_CERT_FILE and SSL_CERT_DIR)",
+				 origin, why);
+		return;
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_ISSUER_ERROR:
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 	case CURLE_SSL_ENGINE_INITFAILED:
-	case CURLE_SSL_CRL_BADFILE:
 		v->outcome = LLM_NETWORK;
 		v->msg = llm_fmt("TLS failure talking to %s: %s (behind a TLS-inspecting proxy? set CURL_CA_BUNDLE "
 			     "or SSL_CERT_FILE to its CA bundle)", origin, why);

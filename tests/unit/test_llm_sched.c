@@ -894,6 +894,32 @@ static void test_connection_refused_is_a_network_error(void **state)
 	seen_dispose(&s);
 }
 
+static void test_tls_failures_show_curl_text_and_are_not_retried(void **state)
+{
+	struct seen s = {0};
+	char https[64];
+
+	(void)state;
+	/* TLS to a plain HTTP server: the handshake fails */
+	snprintf(https, sizeof(https), "https://127.0.0.1:%d", port);
+	env_set("ANTHROPIC_BASE_URL", https);
+	fake_script("{}");
+	one_call(CONFIG_AGENT_FINDER, &s);
+	assert_int_equal(s.outcome, LLM_NETWORK);
+	assert_int_equal(s.attempts, 1);
+	assert_non_null(strstr(s.error, "TLS failure talking to https://127.0.0.1:"));
+	assert_non_null(strstr(s.error, "CURL_CA_BUNDLE"));
+	seen_dispose(&s);
+	/* a corporate CA bundle that is not there: curl's own words name the problem */
+	env_set("CURL_CA_BUNDLE", "/nonexistent/corporate-ca.pem");
+	one_call(CONFIG_AGENT_FINDER, &s);
+	assert_int_equal(s.outcome, LLM_NETWORK);
+	assert_int_equal(s.attempts, 1);
+	assert_non_null(strstr(s.error, "TLS failure talking to https://127.0.0.1:"));
+	assert_non_null(strstr(s.error, "/nonexistent/corporate-ca.pem"));
+	seen_dispose(&s);
+}
+
 static void test_base_url_with_credentials_is_refused(void **state)
 {
 	struct llm_client *c = NULL;
@@ -1265,6 +1291,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_message_is_a_bad_reply_not_retried, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oversized_reply_is_cut_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connection_refused_is_a_network_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tls_failures_show_curl_text_and_are_not_retried, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_base_url_with_credentials_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_token_budget_stops_calls_before_sending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usd_budget_stops_calls_before_sending, setup, teardown),
