@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Every report format through the official validators (../shared/validate/validate): the cmocka
+# test for report/ writes its outputs (a fixture with every status and hostile text, an empty
+# record, 3,000 findings, a shard) into $TRIBUNAL_REPORT_OUT; this script validates each file:
+# SARIF (JSON schema + Microsoft multitool with the GitHub rules), GitLab SAST, code quality,
+# JUnit, findings.json against docs/findings.schema.json, and the rest for well-formedness.
+. "$(dirname "$0")/lib.sh"
+
+TEST_BIN=${TEST_REPORT:-$(dirname "$TRIBUNAL")/tests/test_report}
+[ -x "$TEST_BIN" ] || die "no $TEST_BIN: build it with make $(dirname "$TRIBUNAL")/tests/test_report"
+[ -x "$VALIDATE" ] || die "no validator at $VALIDATE"
+
+OUT=$TMP/reports
+mkdir -p "$OUT"
+TRIBUNAL_REPORT_OUT=$OUT "$TEST_BIN" >"$TMP/test.log" 2>&1 || { cat "$TMP/test.log"; die "test_report failed"; }
+[ -d "$OUT/fixture" ] || die "test_report wrote nothing into $OUT"
+
+fail=0
+for d in "$OUT"/*/; do
+	d=${d%/}
+	"$VALIDATE" sarif "$d/results.sarif" || fail=1
+	"$VALIDATE" gitlab-sast "$d/gl-sast-report.json" || fail=1
+	"$VALIDATE" codequality "$d/gl-code-quality-report.json" || fail=1
+	"$VALIDATE" junit "$d/junit.xml" || fail=1
+	for f in findings.json github-review.json gitlab-discussions.json; do
+		python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$d/$f" \
+			|| { echo "FAIL json $d/$f"; fail=1; }
+	done
+	xmllint --noout --html "$d/report.html" 2>/dev/null || true   # HTML5 tags make libxml2 chatty; structure is checked below
+	if grep -qi '<script' "$d/report.html"; then echo "FAIL html $d/report.html has a script"; fail=1; fi
+	if grep -qiE '(src|href)="(https?:)?//[^"]*(evil|x\.png)' "$d/report.html"; then
+		echo "FAIL html $d/report.html loads or links hostile URLs"; fail=1
+	fi
+done
+
+# findings.json against its own schema (python3-jsonschema, which `make deps` systems usually have)
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	python3 - "$ROOT/docs/findings.schema.json" "$OUT"/*/findings.json <<'PY' || fail=1
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft7Validator.check_schema(schema)
+v = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
+bad = 0
+for f in sys.argv[2:]:
+    errs = list(v.iter_errors(json.load(open(f, encoding="utf-8"))))
+    for e in errs[:5]:
+        print("  schema: %s: %s at %s" % (f, e.message, "/".join(map(str, e.path))))
+    print(("FAIL" if errs else "PASS") + " findings-schema " + f)
+    bad |= bool(errs)
+sys.exit(bad)
+PY
+else
+	echo "note: python3-jsonschema missing; findings.json not checked against docs/findings.schema.json"
+fi
+
+# the GitHub review body limit, on the real file
+python3 - "$OUT"/*/github-review.json <<'PY' || fail=1
+import json, sys
+for f in sys.argv[1:]:
+    r = json.load(open(f, encoding="utf-8"))
+    assert r["event"] in ("COMMENT", "REQUEST_CHANGES"), f
+    for body in [r["body"]] + [c["body"] for c in r["comments"]]:
+        assert len(body) <= 65536, "%s: a body of %d characters" % (f, len(body))
+        assert "<!-- tribunal:" in body, f
+    assert len(r["comments"]) <= 50, f
+PY
+[ "$fail" -eq 0 ] || die "some report files failed validation"
+echo "report_validate: every report file passed"
