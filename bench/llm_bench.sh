@@ -5,10 +5,17 @@
 #   2. the same with every 10th answer a 429 (retry-after 0.2 s, answered at once):
 #      <= 1.5 x ideal, with all 200 calls successful
 # Prints both ratios and the client's CPU time; exits 1 when a bound is missed.
-# Builds BUILD_DIR/libtribunal.a (default build/bench-llm) and the driver bench/llm_bench.c.
+# Builds BUILD_DIR/libtribunal.a and the driver bench/llm_bench.c in it; BUILD_DIR defaults to the
+# directory of $TRIBUNAL (set by `make bench`), else build/bench-llm.
 set -eu
 cd "$(dirname "$0")/.."
-BUILD=${1:-build/bench-llm}
+if [ -n "${1:-}" ]; then
+	BUILD=$1
+elif [ -n "${TRIBUNAL:-}" ]; then
+	BUILD=$(dirname "$TRIBUNAL")
+else
+	BUILD=build/bench-llm
+fi
 N=${N:-200}
 CONC=${CONC:-16}
 LAT=${LAT:-300}

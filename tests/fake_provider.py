@@ -42,7 +42,8 @@ REPLY fields, all optional:
   "latency_ms": N                          answer after N ms (else --latency-ms)
   "fault": "hang"          never answer (until the client goes away)
            "truncate"      announce the full length, send half the body, close
-           "drop"          close the connection without any answer
+           "drop"          close the connection without any answer (on a reused keep-alive
+                           connection libcurl resends once by itself: the fake sees two requests)
            "invalid_json"  200 with a body that is not JSON
            "html"          an nginx-style HTML error page (status defaults to 502)
   "body": "...", "content_type": "..."     a raw body instead of a generated one
