@@ -229,6 +229,7 @@ struct llm_options {
  * (main does, once). */
 int llm_client_new(struct llm_client **out, const struct config *policy,
 		   const struct llm_options *opts);
+/* Calls still queued or in flight are dropped without their callbacks (run llm_run() first). */
 void llm_client_free(struct llm_client *c);
 
 /* True when the agent's provider has a key in the environment or the agent is no_key. Without it
@@ -245,7 +246,7 @@ bool llm_client_price_known(const struct llm_client *c, config_agent_t agent);
 int llm_submit(struct llm_client *c, const struct llm_request *req, llm_done_fn done, void *payload);
 
 /* Runs until every queued call (and every call submitted from the callbacks) has finished.
- * Returns 0, or TRB_EIO when the audit file could not be written (the calls still finished), or
+ * Not reentrant: from a callback it returns TRB_EINVAL. Returns 0, or TRB_EIO when the audit file could not be written (the calls still finished), or
  * TRB_ERROR when libcurl failed (the calls left end with LLM_NETWORK). */
 int llm_run(struct llm_client *c);
 
