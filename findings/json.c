@@ -25,246 +25,283 @@ static const char *const suppression_kinds[] = {"policy", "inline", NULL};
 
 /* ---- writing ------------------------------------------------------------------------------ */
 
-/* JSON strings must be valid UTF-8: hostile text gets U+FFFD for invalid bytes. */
-static cJSON *jstr(const char *s)
-{
-	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_REPORT);
-	cJSON *j;
-	size_t len;
+/* A streaming writer (a cJSON tree of 5,000 findings costs more than all other reports together):
+ * two-space indentation, keys in a fixed order, strings through trb_escape_json (valid UTF-8). */
+#define W_DEPTH 16
 
-	if (!s)
-		return cJSON_CreateNull();
-	len = strlen(s);
-	if (trb_utf8_valid(s, len))
-		return cJSON_CreateString(s);
-	if (trb_escape_utf8(&b, s, len) < 0)
-		return NULL;
-	j = cJSON_CreateString(trb_buf_cstr(&b));
-	trb_buf_dispose(&b);
-	return j;
-}
+struct w {
+	struct trb_buf *b;
+	unsigned depth;
+	bool first[W_DEPTH];
+};
 
-/* Adds item under key; remembers a failure (NULL item or no memory) in *ok. */
-static void add(cJSON *o, const char *key, cJSON *item, bool *ok)
+static void w_key(struct w *w, const char *key)
 {
-	if (!item || !o || !cJSON_AddItemToObject(o, key, item)) {
-		cJSON_Delete(item);
-		*ok = false;
+	unsigned i;
+
+	if (w->depth > 0) {
+		if (!w->first[w->depth])
+			trb_buf_putc(w->b, ',');
+		trb_buf_putc(w->b, '\n');
+		for (i = 0; i < w->depth; i++)
+			trb_buf_put(w->b, "  ", 2);
+	}
+	w->first[w->depth] = false;
+	if (key) {
+		trb_buf_putc(w->b, '"');
+		trb_buf_puts(w->b, key);   /* keys are ours: plain ASCII */
+		trb_buf_put(w->b, "\": ", 3);
 	}
 }
 
-static void append(cJSON *a, cJSON *item, bool *ok)
+static void w_open(struct w *w, const char *key, char c)
 {
-	if (!item || !a || !cJSON_AddItemToArray(a, item)) {
-		cJSON_Delete(item);
-		*ok = false;
-	}
+	w_key(w, key);
+	trb_buf_putc(w->b, c);
+	if (TRB_ALWAYS(w->depth + 1 < W_DEPTH))
+		w->first[++w->depth] = true;
 }
 
-static cJSON *strv_json(char *const *v, size_t n, bool *ok)
+static void w_close(struct w *w, char c)
 {
-	cJSON *a = cJSON_CreateArray();
+	unsigned i;
+	bool empty = w->first[w->depth];
+
+	if (TRB_ALWAYS(w->depth > 0))
+		w->depth--;
+	if (!empty) {
+		trb_buf_putc(w->b, '\n');
+		for (i = 0; i < w->depth; i++)
+			trb_buf_put(w->b, "  ", 2);
+	}
+	trb_buf_putc(w->b, c);
+}
+
+static void w_str(struct w *w, const char *key, const char *s)
+{
+	w_key(w, key);
+	if (!s) {
+		trb_buf_puts(w->b, "null");
+		return;
+	}
+	trb_buf_putc(w->b, '"');
+	trb_escape_json(w->b, s, strlen(s));
+	trb_buf_putc(w->b, '"');
+}
+
+static void w_uint(struct w *w, const char *key, unsigned long long v)
+{
+	w_key(w, key);
+	trb_buf_printf(w->b, "%llu", v);
+}
+
+/* The shortest of %.15g and %.17g that reads back as the same double */
+static void w_double(struct w *w, const char *key, double v)
+{
+	char tmp[40];
+
+	w_key(w, key);
+	if (!isfinite(v))
+		v = 0;
+	snprintf(tmp, sizeof(tmp), "%.15g", v);
+	if (strtod(tmp, NULL) != v)
+		snprintf(tmp, sizeof(tmp), "%.17g", v);
+	trb_buf_puts(w->b, tmp);
+}
+
+static void w_bool(struct w *w, const char *key, bool v)
+{
+	w_key(w, key);
+	trb_buf_puts(w->b, v ? "true" : "false");
+}
+
+static void w_strv(struct w *w, const char *key, char *const *v, size_t n)
+{
 	size_t i;
 
+	w_open(w, key, '[');
 	for (i = 0; i < n; i++)
-		append(a, jstr(v[i]), ok);
-	if (!a)
-		*ok = false;
-	return a;
+		w_str(w, NULL, v[i]);
+	w_close(w, ']');
 }
 
-static cJSON *finding_json(const struct finding *f, bool *ok)
+static void finding_json(struct w *w, const struct finding *f)
 {
-	cJSON *o = cJSON_CreateObject(), *x, *a;
 	size_t i;
 
-	if (!o) {
-		*ok = false;
-		return NULL;
-	}
-	add(o, "id", jstr(f->id), ok);
-	add(o, "fingerprint", jstr(f->fingerprint), ok);
-	add(o, "source", cJSON_CreateString(findings_source_name(f->source)), ok);
-	add(o, "status", cJSON_CreateString(findings_status_name(f->status)), ok);
-	add(o, "pre_existing", cJSON_CreateBool(f->pre_existing), ok);
-	add(o, "gating", cJSON_CreateBool(f->gating), ok);
-	add(o, "in_diff", cJSON_CreateBool(f->in_diff), ok);
-	add(o, "anchor_line", cJSON_CreateNumber(f->anchor_line), ok);
-	add(o, "unit", cJSON_CreateNumber((double)f->unit), ok);
-	add(o, "path", jstr(f->path), ok);
-	add(o, "start_line", cJSON_CreateNumber(f->start_line), ok);
-	add(o, "end_line", cJSON_CreateNumber(f->end_line), ok);
-	add(o, "category", jstr(f->category), ok);
-	add(o, "cwe", jstr(f->cwe), ok);
-	add(o, "severity", cJSON_CreateString(trb_sev_name(f->severity)), ok);
-	add(o, "confidence", cJSON_CreateNumber(f->confidence), ok);
-	add(o, "title", jstr(f->title), ok);
-	add(o, "description", jstr(f->description), ok);
-	add(o, "exploit_scenario", jstr(f->exploit_scenario), ok);
-	a = cJSON_CreateArray();
+	w_open(w, NULL, '{');
+	w_str(w, "id", f->id);
+	w_str(w, "fingerprint", f->fingerprint);
+	w_str(w, "source", findings_source_name(f->source));
+	w_str(w, "status", findings_status_name(f->status));
+	w_bool(w, "pre_existing", f->pre_existing);
+	w_bool(w, "gating", f->gating);
+	w_bool(w, "in_diff", f->in_diff);
+	w_uint(w, "anchor_line", f->anchor_line);
+	w_uint(w, "unit", f->unit);
+	w_str(w, "path", f->path);
+	w_uint(w, "start_line", f->start_line);
+	w_uint(w, "end_line", f->end_line);
+	w_str(w, "category", f->category);
+	w_str(w, "cwe", f->cwe);
+	w_str(w, "severity", trb_sev_name(f->severity));
+	w_double(w, "confidence", f->confidence);
+	w_str(w, "title", f->title);
+	w_str(w, "description", f->description);
+	w_str(w, "exploit_scenario", f->exploit_scenario);
+	w_open(w, "data_flow", '[');
 	for (i = 0; i < f->n_flow; i++) {
-		x = cJSON_CreateObject();
-		add(x, "path", jstr(f->flow[i].path), ok);
-		add(x, "line", cJSON_CreateNumber(f->flow[i].line), ok);
-		add(x, "note", jstr(f->flow[i].note), ok);
-		append(a, x, ok);
+		w_open(w, NULL, '{');
+		w_str(w, "path", f->flow[i].path);
+		w_uint(w, "line", f->flow[i].line);
+		w_str(w, "note", f->flow[i].note);
+		w_close(w, '}');
 	}
-	add(o, "data_flow", a, ok);
-	add(o, "recommendation", jstr(f->recommendation), ok);
-	add(o, "rule_id", jstr(f->rule_id), ok);
-	add(o, "snippet", jstr(f->snippet), ok);
+	w_close(w, ']');
+	w_str(w, "recommendation", f->recommendation);
+	w_str(w, "rule_id", f->rule_id);
+	w_str(w, "snippet", f->snippet);
 	if (f->verification.done) {
-		x = cJSON_CreateObject();
-		add(x, "verdict", jstr(f->verification.verdict), ok);
-		add(x, "reason", jstr(f->verification.reason), ok);
-		add(x, "model", jstr(f->verification.model), ok);
-		add(x, "votes", cJSON_CreateNumber(f->verification.votes), ok);
-		add(x, "exploitable", cJSON_CreateBool(f->verification.exploitable), ok);
-		add(x, "mitigated", cJSON_CreateBool(f->verification.mitigated), ok);
-		add(x, "consistent", cJSON_CreateBool(f->verification.consistent), ok);
+		w_open(w, "verification", '{');
+		w_str(w, "verdict", f->verification.verdict);
+		w_str(w, "reason", f->verification.reason);
+		w_str(w, "model", f->verification.model);
+		w_uint(w, "votes", f->verification.votes);
+		w_bool(w, "exploitable", f->verification.exploitable);
+		w_bool(w, "mitigated", f->verification.mitigated);
+		w_bool(w, "consistent", f->verification.consistent);
+		w_close(w, '}');
 	} else {
-		x = cJSON_CreateNull();
+		w_str(w, "verification", NULL);
 	}
-	add(o, "verification", x, ok);
 	if (f->patch.present) {
-		x = cJSON_CreateObject();
-		add(x, "diff", jstr(f->patch.diff), ok);
-		add(x, "explanation", jstr(f->patch.explanation), ok);
-		add(x, "applies", cJSON_CreateBool(f->patch.applies), ok);
-		add(x, "reverified", cJSON_CreateBool(f->patch.reverified), ok);
-		add(x, "dropped", jstr(f->patch.dropped), ok);
+		w_open(w, "patch", '{');
+		w_str(w, "diff", f->patch.diff);
+		w_str(w, "explanation", f->patch.explanation);
+		w_bool(w, "applies", f->patch.applies);
+		w_bool(w, "reverified", f->patch.reverified);
+		w_str(w, "dropped", f->patch.dropped);
+		w_close(w, '}');
 	} else {
-		x = cJSON_CreateNull();
+		w_str(w, "patch", NULL);
 	}
-	add(o, "patch", x, ok);
 	if (f->suppression.present) {
-		x = cJSON_CreateObject();
-		add(x, "kind", jstr(f->suppression.kind), ok);
-		add(x, "reason", jstr(f->suppression.reason), ok);
-		add(x, "owner", jstr(f->suppression.owner), ok);
-		add(x, "expires", jstr(f->suppression.expires), ok);
+		w_open(w, "suppression", '{');
+		w_str(w, "kind", f->suppression.kind);
+		w_str(w, "reason", f->suppression.reason);
+		w_str(w, "owner", f->suppression.owner);
+		w_str(w, "expires", f->suppression.expires);
+		w_close(w, '}');
 	} else {
-		x = cJSON_CreateNull();
+		w_str(w, "suppression", NULL);
 	}
-	add(o, "suppression", x, ok);
-	return o;
+	w_close(w, '}');
 }
 
-static cJSON *run_json(const struct findings_run *r, bool *ok)
+static void run_json(struct w *w, const struct findings_run *r)
 {
-	cJSON *o = cJSON_CreateObject(), *x;
 	int a;
 
-	if (!o) {
-		*ok = false;
-		return NULL;
-	}
-	add(o, "scan_id", jstr(r->scan_id), ok);
-	add(o, "repository", jstr(r->repository), ok);
-	add(o, "merge_request", jstr(r->merge_request), ok);
-	add(o, "base", jstr(r->base), ok);
-	add(o, "head", jstr(r->head), ok);
-	add(o, "merge_base", jstr(r->merge_base), ok);
-	add(o, "range_source", jstr(r->range_source), ok);
-	x = cJSON_CreateObject();
-	add(x, "source", jstr(r->policy_source), ok);
-	add(x, "sha256", jstr(r->policy_sha256), ok);
-	add(o, "policy", x, ok);
-	add(o, "mode", cJSON_CreateString((unsigned)r->mode <= CONFIG_MODE_MONITOR ? mode_names[r->mode] : "block"), ok);
-	x = cJSON_CreateObject();
+	w_open(w, "run", '{');
+	w_str(w, "scan_id", r->scan_id);
+	w_str(w, "repository", r->repository);
+	w_str(w, "merge_request", r->merge_request);
+	w_str(w, "base", r->base);
+	w_str(w, "head", r->head);
+	w_str(w, "merge_base", r->merge_base);
+	w_str(w, "range_source", r->range_source);
+	w_open(w, "policy", '{');
+	w_str(w, "source", r->policy_source);
+	w_str(w, "sha256", r->policy_sha256);
+	w_close(w, '}');
+	w_str(w, "mode", (unsigned)r->mode <= CONFIG_MODE_MONITOR ? mode_names[r->mode] : "block");
+	w_open(w, "models", '{');
 	for (a = 0; a < CONFIG_AGENT_COUNT; a++)
-		add(x, config_agent_name((config_agent_t)a), jstr(r->models[a]), ok);
-	add(o, "models", x, ok);
-	x = cJSON_CreateObject();
+		w_str(w, config_agent_name((config_agent_t)a), r->models[a]);
+	w_close(w, '}');
+	w_open(w, "prompts", '{');
 	for (a = 0; a < CONFIG_AGENT_COUNT; a++)
-		add(x, config_agent_name((config_agent_t)a), jstr(r->prompts[a]), ok);
-	add(o, "prompts", x, ok);
-	add(o, "started_at", jstr(r->started_at), ok);
-	add(o, "duration_ms", cJSON_CreateNumber((double)r->duration_ms), ok);
-	add(o, "shard", jstr(r->shard), ok);
-	x = cJSON_CreateObject();
-	add(x, "total", cJSON_CreateNumber((double)r->units_total), ok);
-	add(x, "reviewed", cJSON_CreateNumber((double)r->units_reviewed), ok);
-	add(x, "not_reviewed", cJSON_CreateNumber((double)r->units_not_reviewed), ok);
-	add(o, "units", x, ok);
-	x = cJSON_CreateObject();
-	add(x, "input", cJSON_CreateNumber((double)r->tokens_input), ok);
-	add(x, "output", cJSON_CreateNumber((double)r->tokens_output), ok);
-	add(x, "cache_read", cJSON_CreateNumber((double)r->tokens_cache_read), ok);
-	add(x, "cache_write", cJSON_CreateNumber((double)r->tokens_cache_write), ok);
-	add(o, "tokens", x, ok);
-	add(o, "cost_usd", cJSON_CreateNumber(r->cost_usd), ok);
-	add(o, "agents_ran", cJSON_CreateBool(r->agents_ran), ok);
-	add(o, "notices", strv_json(r->notices, r->n_notices, ok), ok);
-	x = cJSON_CreateObject();
-	add(x, "result", cJSON_CreateString(r->gate_pass ? "pass" : "fail"), ok);
-	add(x, "reasons", strv_json(r->gate_reasons, r->n_gate_reasons, ok), ok);
-	add(o, "gate", x, ok);
-	return o;
+		w_str(w, config_agent_name((config_agent_t)a), r->prompts[a]);
+	w_close(w, '}');
+	w_str(w, "started_at", r->started_at);
+	w_uint(w, "duration_ms", r->duration_ms);
+	w_str(w, "shard", r->shard);
+	w_open(w, "units", '{');
+	w_uint(w, "total", r->units_total);
+	w_uint(w, "reviewed", r->units_reviewed);
+	w_uint(w, "not_reviewed", r->units_not_reviewed);
+	w_close(w, '}');
+	w_open(w, "tokens", '{');
+	w_uint(w, "input", r->tokens_input);
+	w_uint(w, "output", r->tokens_output);
+	w_uint(w, "cache_read", r->tokens_cache_read);
+	w_uint(w, "cache_write", r->tokens_cache_write);
+	w_close(w, '}');
+	w_double(w, "cost_usd", r->cost_usd);
+	w_bool(w, "agents_ran", r->agents_ran);
+	w_strv(w, "notices", r->notices, r->n_notices);
+	w_open(w, "gate", '{');
+	w_str(w, "result", r->gate_pass ? "pass" : "fail");
+	w_strv(w, "reasons", r->gate_reasons, r->n_gate_reasons);
+	w_close(w, '}');
+	w_close(w, '}');
 }
 
 int findings_to_json(char **out, size_t *out_len, const struct findings *fs)
 {
-	cJSON *root = cJSON_CreateObject(), *x, *a, *y;
-	bool ok = root != NULL;
+	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_REPORT);
+	struct w w;
 	size_t i, j;
-	char *text = NULL;
+	int error;
 
 	*out = NULL;
 	if (out_len)
 		*out_len = 0;
-	add(root, "schema_version", cJSON_CreateNumber(FINDINGS_SCHEMA_VERSION), &ok);
-	x = cJSON_CreateObject();
-	add(x, "name", cJSON_CreateString("tribunal"), &ok);
-	add(x, "version", jstr(fs->run.tool_version ? fs->run.tool_version : "unknown"), &ok);
-	add(root, "tool", x, &ok);
-	add(root, "run", run_json(&fs->run, &ok), &ok);
-	a = cJSON_CreateArray();
+	memset(&w, 0, sizeof(w));
+	w.b = &b;
+	w_open(&w, NULL, '{');
+	w_uint(&w, "schema_version", FINDINGS_SCHEMA_VERSION);
+	w_open(&w, "tool", '{');
+	w_str(&w, "name", "tribunal");
+	w_str(&w, "version", fs->run.tool_version ? fs->run.tool_version : "unknown");
+	w_close(&w, '}');
+	run_json(&w, &fs->run);
+	w_open(&w, "findings", '[');
 	for (i = 0; i < fs->n; i++)
-		append(a, finding_json(&fs->v[i], &ok), &ok);
-	add(root, "findings", a, &ok);
-	a = cJSON_CreateArray();
+		finding_json(&w, &fs->v[i]);
+	w_close(&w, ']');
+	w_open(&w, "not_reviewed", '[');
 	for (i = 0; i < fs->n_unreviewed; i++) {
 		const struct findings_unreviewed *u = &fs->unreviewed[i];
-		x = cJSON_CreateObject();
-		add(x, "unit", cJSON_CreateNumber((double)u->unit), &ok);
-		y = cJSON_CreateArray();
+		w_open(&w, NULL, '{');
+		w_uint(&w, "unit", u->unit);
+		w_open(&w, "paths", '[');
 		for (j = 0; j < u->n_paths; j++)
-			append(y, jstr(u->paths[j]), &ok);
-		add(x, "paths", y, &ok);
-		add(x, "reason", jstr(u->reason), &ok);
-		append(a, x, &ok);
+			w_str(&w, NULL, u->paths[j]);
+		w_close(&w, ']');
+		w_str(&w, "reason", u->reason);
+		w_close(&w, '}');
 	}
-	add(root, "not_reviewed", a, &ok);
-	a = cJSON_CreateArray();
+	w_close(&w, ']');
+	w_open(&w, "skipped", '[');
 	for (i = 0; i < fs->n_skipped; i++) {
-		x = cJSON_CreateObject();
-		add(x, "path", jstr(fs->skipped[i].path), &ok);
-		add(x, "reason", jstr(fs->skipped[i].reason), &ok);
-		add(x, "detail", jstr(fs->skipped[i].detail), &ok);
-		append(a, x, &ok);
+		w_open(&w, NULL, '{');
+		w_str(&w, "path", fs->skipped[i].path);
+		w_str(&w, "reason", fs->skipped[i].reason);
+		w_str(&w, "detail", fs->skipped[i].detail);
+		w_close(&w, '}');
 	}
-	add(root, "skipped", a, &ok);
-	if (ok)
-		text = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (!text)
-		return trb_err_oom();
-	/* one trailing newline, as text files have */
-	{
-		size_t n = strlen(text);
-		char *t = realloc(text, n + 2);
-		if (!t) {
-			free(text);
-			return trb_err_oom();
-		}
-		t[n] = '\n';
-		t[n + 1] = '\0';
-		*out = t;
-		if (out_len)
-			*out_len = n + 1;
+	w_close(&w, ']');
+	w_close(&w, '}');
+	trb_buf_putc(&b, '\n');
+	if ((error = trb_buf_error(&b)) < 0) {
+		trb_buf_dispose(&b);
+		return error;
 	}
-	return 0;
+	if (out_len)
+		*out_len = b.len;
+	*out = trb_buf_detach(&b);
+	return *out ? 0 : trb_err_oom();
 }
 
 /* ---- reading ------------------------------------------------------------------------------ */
