@@ -3,15 +3,18 @@ PKGS     = libgit2 libcurl libcjson yaml-0.1 libxml-2.0 libpcre2-8
 CC      ?= cc
 PREFIX  ?= /usr/local
 BUILD   ?= build
-CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla \
+# OPT carries optimization and sanitizer flags (make asan sets it); CFLAGS from the command line
+# would replace the include paths, so the Makefile owns CFLAGS.
+OPT     ?= -O2 -g
+override CFLAGS := $(OPT) $(CFLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla \
            -Wmissing-prototypes -I. $(shell pkg-config --cflags $(PKGS))
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 TEST_LDLIBS = $(shell pkg-config --libs cmocka)
 
 MODULES  = util config diff rules agents llm findings report
 LIB_SRC  = $(sort $(foreach m,$(MODULES),$(wildcard $(m)/*.c))) $(filter-out cmd/main.c,$(wildcard cmd/*.c))
-LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+PROMPTS  = $(sort $(wildcard prompts/*.md))
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/prompts.o
 HELPER_SRC = $(wildcard tests/helpers/*.c)
 HELPER_OBJ = $(HELPER_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
@@ -29,6 +32,15 @@ all: $(BUILD)/tribunal
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# the prompts are compiled into the binary (--prompts DIR overrides them at run time)
+$(BUILD)/gen/prompts.c: $(PROMPTS) prompts/embed.sh
+	@mkdir -p $(dir $@)
+	sh prompts/embed.sh $@ $(PROMPTS)
+
+$(BUILD)/obj/gen/prompts.o: $(BUILD)/gen/prompts.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libtribunal.a: $(LIB_OBJ)
 	@rm -f $@
@@ -64,17 +76,17 @@ test: unit integration
 
 asan:
 	$(MAKE) BUILD=build/asan CC=clang \
-		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+		OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" test
 
-fuzz:
+fuzz: $(BUILD)/gen/prompts.c
 	@mkdir -p $(BUILD)/fuzz
 	@set -e; for src in $(FUZZ_SRC); do \
 		name=$$(basename $$src .c); \
 		echo "== $$name ($(FUZZ_SECONDS)s)"; \
 		clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 			$$(pkg-config --cflags $(PKGS)) -o $(BUILD)/fuzz/$$name $$src \
-			$(filter-out cmd/%,$(LIB_SRC)) $(LDLIBS); \
+			$(filter-out cmd/%,$(LIB_SRC)) $(BUILD)/gen/prompts.c $(LDLIBS); \
 		mkdir -p $(BUILD)/fuzz/corpus-$$name; \
 		$(BUILD)/fuzz/$$name -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 			$(BUILD)/fuzz/corpus-$$name tests/fuzz/corpus/$$name; \

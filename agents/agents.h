@@ -1,6 +1,11 @@
 /* agents/agents.h: the finder, verifier and patcher agents.
- * This part: how many tokens and dollars a scan of given units is expected to cost, used by
- * `tribunal plan` (no network). The formula is documented in docs/plan.md. */
+ * In: the diff's review units (head tree via libgit2), the policy, the deterministic rule hits
+ *     (hints) and redaction, an llm client (NULL when no agent can run), a per-run nonce.
+ * Out: candidate findings appended to struct findings (confirmed, rejected with the verifier's
+ *     reason, uncertain, unverified), patches that apply to the head tree, units not reviewed with
+ *     the reason, prompt hashes and models in the run record.
+ * Agents read the repository only through read-only tools on the head commit's tree; model output
+ * is validated field by field; nothing is ever written to the repository. */
 #ifndef TRB_AGENTS_AGENTS_H
 #define TRB_AGENTS_AGENTS_H
 
@@ -8,6 +13,10 @@
 #include <stddef.h>
 
 #include "config/config.h"
+#include "diff/diff.h"
+#include "findings/findings.h"
+#include "llm/llm.h"
+#include "rules/rules.h"
 
 struct agents_estimate {
 	struct {
@@ -24,8 +33,34 @@ struct agents_estimate {
 	bool price_known;              /* false when a model has no known price */
 };
 
-/* Estimates a scan of units whose estimated code tokens are unit_tokens[0..n). */
+/* Estimates a scan of units whose estimated code tokens are unit_tokens[0..n) (docs/plan.md). */
 void agents_estimate(struct agents_estimate *out, const struct config *policy, const size_t *unit_tokens,
 		     size_t n);
+
+struct agents_options {
+	struct diff *diff;                 /* units, files, the repository */
+	const struct config *policy;
+	const struct rules *rules;         /* redaction of secrets before code leaves; NULL: none */
+	const struct rules_hits *hints;    /* rule hits of every file; NULL: none */
+	struct llm_client *llm;            /* NULL: the agents do not run (units not reviewed) */
+	const char *no_agent_reason;       /* why llm is NULL: "no credentials", ... */
+	unsigned shard;                    /* review the units of this shard (1-based) */
+	const char *cache_dir;             /* NULL: no review cache */
+	const char *prompts_dir;           /* NULL: the built-in prompts */
+	const char *nonce;                 /* random per run: delimits untrusted text in prompts */
+	void (*progress)(const char *line, void *payload);   /* may be NULL */
+	void *payload;
+};
+
+/* Loads the prompts (built-in or from prompts_dir) and records their sha256 in fs->run.prompts.
+ * TRB_EIO / TRB_EINVAL with the file named when a prompt in prompts_dir is missing or unreadable. */
+int agents_prompts_check(struct findings *fs, const char *prompts_dir);
+
+/* Reviews every unit of the shard: finder, then a verifier conversation per candidate (votes),
+ * then the patcher for confirmed findings. Appends findings and not-reviewed units to fs. All
+ * conversations run concurrently through the llm client. Returns 0, or TRB_ENOMEM / TRB_EIO for
+ * failures of tribunal itself (a model or provider failure is never an error here: it becomes a
+ * not-reviewed unit or an unverified finding). */
+int agents_run(struct findings *fs, const struct agents_options *o);
 
 #endif

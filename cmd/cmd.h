@@ -38,6 +38,9 @@ void cmd_report_error(const struct cmd_opts *o, const char *context);
 
 int cmd_plan(struct cmd_opts *o);
 int cmd_policy(struct cmd_opts *o);
+int cmd_scan(struct cmd_opts *o);
+/* mkdir -p; TRB_EIO naming the directory. */
+int cmd_mkdirs(const char *dir);
 
 struct config;
 struct diff;

@@ -229,7 +229,17 @@ static int dispatch(int argc, char **argv)
 		static const cmd_opt_t allowed[] = {OPT_REPO, OPT_BASE, OPT_HEAD, OPT_POLICY, OPT_POLICY_FROM,
 			OPT_SHARD, OPT_VERBOSE, OPT_QUIET, OPT_HELP, OPT_OUT, OPT_FORMAT, OPT_CACHE_DIR,
 			OPT_PROMPTS, OPT_DRY_RUN};
-		return run_simple("scan", usage_scan, allowed, sizeof(allowed) / sizeof(allowed[0]), argc - 2, argv + 2);
+		if ((rc = cmd_parse(&o, "scan", allowed, sizeof(allowed) / sizeof(allowed[0]), argc - 2, argv + 2)) == 0) {
+			if (o.val[OPT_HELP])
+				fputs(usage_scan, stdout);
+			else if (o.n_args)
+				rc = (fprintf(stderr, "tribunal scan: unexpected argument\nTry 'tribunal scan --help'.\n"),
+				      EXIT_USAGE);
+			else
+				rc = cmd_scan(&o);
+		}
+		cmd_opts_dispose(&o);
+		return rc;
 	}
 	if (strcmp(sub, "policy") == 0) {
 		static const cmd_opt_t allowed[] = {OPT_HELP};

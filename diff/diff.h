@@ -179,6 +179,10 @@ int diff_pack(struct diff *d, size_t unit_tokens, unsigned shards);
 
 void diff_free(struct diff *d);
 
+/* Offsets of each line start in text, plus one final entry == len (so line i, 1-based, spans
+ * [off[i-1], off[i])). *n_lines is 0 for empty text. *out is malloc'd. */
+int diff_line_index(uint32_t **out, uint32_t *n_lines, const char *text, size_t len);
+
 /* The token estimate used everywhere: ceil(bytes / 4) + one per line (numbering) + 16 per file. */
 size_t diff_estimate_tokens(size_t bytes, size_t lines);
 

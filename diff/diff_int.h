@@ -9,9 +9,6 @@
 /* Signature lines looked at above an opening brace or a `def`. */
 #define DIFF_SIGNATURE_LINES 6
 
-/* Offsets of each line start in text, plus one final entry == len (so line i, 1-based, spans
- * [off[i-1], off[i])). *n_lines is 0 for empty text. */
-int diff_line_index(uint32_t **out, uint32_t *n_lines, const char *text, size_t len);
 
 /* Widens each target range (head lines, 1-based) to its enclosing function or class when that
  * is at most `cap` lines, adds `context` lines either side, clamps to the file, sorts and merges

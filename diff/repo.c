@@ -1,6 +1,8 @@
 /* diff/repo.c: opening the repository and resolving base, head and their merge base. */
 #include "diff/diff_int.h"
 
+#include <git2/sys/mempack.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,6 +105,19 @@ int diff_open(struct diff **out, const char *repo_path, const struct diff_spec *
 		error = trb_err_set(TRB_EINVAL, "not a git repository: %s (run tribunal in a checkout or "
 				    "pass --repo DIR)", repo_path);
 		goto fail;
+	}
+	/* Anything libgit2 might write (patches applied in memory by the patcher) goes to an in-memory
+	 * object store that outranks the repository's own: tribunal never writes to the repository. */
+	{
+		git_odb *odb = NULL;
+		git_odb_backend *mem = NULL;
+		if (git_repository_odb(&odb, d->repo) < 0 || git_mempack_new(&mem) < 0 ||
+		    git_odb_add_backend(odb, mem, 1000) < 0) {
+			git_odb_free(odb);
+			error = trb_err_set(TRB_ERROR, "cannot set up the in-memory object store");
+			goto fail;
+		}
+		git_odb_free(odb);
 	}
 	d->shallow = git_repository_is_shallow(d->repo) == 1;
 	if ((error = resolve(&d->head, d, spec->head, "head")) < 0 ||

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "diff/diff.h"
 #include "util/sev.h"
 
 typedef enum { FINDING_SOURCE_FINDER, FINDING_SOURCE_RULE, FINDING_SOURCE_IMPORT } finding_source_t;
@@ -141,6 +142,16 @@ void finding_dispose(struct finding *f);
 /* Fingerprint stable under line shifts: the first 32 hex digits of sha256(path, CWE, the flagged
  * lines with all whitespace removed). `code` is the text of the flagged lines. *out is malloc'd. */
 int findings_fingerprint(char **out, const char *path, const char *cwe, const char *code, size_t len);
+
+/* Places findings in the merge request: fills a missing fingerprint from the head code, sets
+ * pre_existing (no changed line in the finding or its data flow, deletions counted), in_diff and
+ * anchor_line (for inline comments). */
+int findings_locate(struct findings *fs, struct diff *d);
+
+/* Removes duplicates (same path, overlapping lines, same CWE), keeping the strongest (confirmed
+ * over the rest, then severity, then confidence; a deterministic rule hit merged into an agent's
+ * finding keeps its rule id). findings_order() then numbers them. */
+int findings_dedupe(struct findings *fs);
 
 /* Marks findings suppressed by the policy: a fingerprint or rule(+path) suppression that has not
  * expired, or a category/CWE the policy disables. Records which suppression matched. */

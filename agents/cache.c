@@ -1,0 +1,117 @@
+/* agents/cache.c: the review cache (--cache-dir). Finder results per unit, verdicts and patches
+ * per candidate, keyed by content, prompt hash and model, so a new push to the same merge
+ * request re-reviews only what changed. An entry is trusted only when it parses and names its own
+ * key: a corrupt or foreign file is ignored, never believed. */
+#include "agents/agents_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/err.h"
+#include "util/sha256.h"
+
+#define CACHE_MAX_BYTES ((size_t)4 * 1024 * 1024)
+#define CACHE_SCHEMA 1
+
+void agents_cache_key(char key[65], const char *const *parts, size_t n)
+{
+	struct trb_sha256 s;
+	size_t i;
+
+	trb_sha256_init(&s);
+	for (i = 0; i < n; i++)
+		trb_sha256_update(&s, parts[i] ? parts[i] : "", strlen(parts[i] ? parts[i] : "") + 1);
+	trb_sha256_final_hex(&s, key);
+}
+
+static int entry_path(struct trb_buf *b, const char *dir, const char *kind, const char *key)
+{
+	trb_buf_printf(b, "%s/%s-%s.json", dir, kind, key);
+	return trb_buf_error(b);
+}
+
+cJSON *agents_cache_get(const char *dir, const char *kind, const char *key)
+{
+	struct trb_buf path = TRB_BUF_INIT(4096), b = TRB_BUF_INIT(CACHE_MAX_BYTES);
+	cJSON *root = NULL, *payload = NULL;
+	const cJSON *k, *kd, *sc;
+	char chunk[16384];
+	size_t n;
+	FILE *f = NULL;
+
+	if (!dir || entry_path(&path, dir, kind, key) < 0 || !(f = fopen(trb_buf_cstr(&path), "rb")))
+		goto done;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (trb_buf_put(&b, chunk, n) < 0)
+			goto done;
+	if (!(root = cJSON_ParseWithLength(trb_buf_cstr(&b), b.len)))
+		goto done;
+	k = cJSON_GetObjectItemCaseSensitive(root, "key");
+	kd = cJSON_GetObjectItemCaseSensitive(root, "kind");
+	sc = cJSON_GetObjectItemCaseSensitive(root, "schema");
+	if (!cJSON_IsString(k) || strcmp(k->valuestring, key) != 0 || !cJSON_IsString(kd) ||
+	    strcmp(kd->valuestring, kind) != 0 || !cJSON_IsNumber(sc) || sc->valuedouble != CACHE_SCHEMA)
+		goto done;
+	payload = cJSON_DetachItemFromObjectCaseSensitive(root, "payload");
+done:
+	if (f)
+		fclose(f);
+	cJSON_Delete(root);
+	trb_buf_dispose(&path);
+	trb_buf_dispose(&b);
+	return payload;
+}
+
+static void mkdirs(const char *dir)
+{
+	char *p = strdup(dir), *s;
+
+	if (!p)
+		return;
+	for (s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0755);
+			*s = '/';
+		}
+	mkdir(p, 0755);
+	free(p);
+}
+
+void agents_cache_put(const char *dir, const char *kind, const char *key, cJSON *payload)
+{
+	struct trb_buf path = TRB_BUF_INIT(4096), tmp = TRB_BUF_INIT(4096);
+	cJSON *root = cJSON_CreateObject();
+	char *text = NULL;
+	FILE *f;
+
+	if (!dir || !root)
+		goto done;
+	cJSON_AddNumberToObject(root, "schema", CACHE_SCHEMA);
+	cJSON_AddStringToObject(root, "kind", kind);
+	cJSON_AddStringToObject(root, "key", key);
+	cJSON_AddItemReferenceToObject(root, "payload", payload);
+	if (!(text = cJSON_PrintUnformatted(root)) || strlen(text) > CACHE_MAX_BYTES)
+		goto done;
+	mkdirs(dir);
+	if (entry_path(&path, dir, kind, key) < 0)
+		goto done;
+	trb_buf_printf(&tmp, "%s.%ld.tmp", trb_buf_cstr(&path), (long)getpid());
+	if (trb_buf_error(&tmp) < 0 || !(f = fopen(trb_buf_cstr(&tmp), "wb")))
+		goto done;
+	{
+		bool ok = fputs(text, f) >= 0;
+		ok = (fclose(f) == 0) && ok;
+		if (!ok || rename(trb_buf_cstr(&tmp), trb_buf_cstr(&path)) != 0)
+			unlink(trb_buf_cstr(&tmp));
+	}
+done:
+	cJSON_free(text);
+	cJSON_Delete(root);
+	trb_buf_dispose(&path);
+	trb_buf_dispose(&tmp);
+}

@@ -1,0 +1,430 @@
+/* cmd/scan.c: `tribunal scan`: wires the pipeline together (diff, policy, rules, agents,
+ * findings, gate, reports) and turns the outcome into the exit status. No logic of its own. */
+#include "cmd/cmd.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agents/agents.h"
+#include "config/config.h"
+#include "diff/diff.h"
+#include "findings/findings.h"
+#include "llm/llm.h"
+#include "report/report.h"
+#include "rules/rules.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/escape.h"
+#include "util/sha256.h"
+
+#define DEFAULT_OUT "tribunal-out"
+
+static const char *getenv_cb(const char *name, void *payload)
+{
+	(void)payload;
+	return getenv(name);
+}
+
+static int readfile_cb(char **out, size_t *len, const char *path, void *payload)
+{
+	(void)payload;
+	return cmd_read_file(out, len, path, (size_t)64 * 1024 * 1024);
+}
+
+/* Random hex from the kernel; a run id and the prompt delimiter nonce. */
+static void random_hex(char *out, size_t bytes)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char buf[32];
+	size_t i, got = 0;
+	int fd = open("/dev/urandom", O_RDONLY);
+
+	if (bytes > sizeof(buf))
+		bytes = sizeof(buf);
+	if (fd >= 0) {
+		ssize_t n = read(fd, buf, bytes);
+		got = n > 0 ? (size_t)n : 0;
+		close(fd);
+	}
+	for (i = got; i < bytes; i++)   /* no /dev/urandom: still unique per run, not secret */
+		buf[i] = (unsigned char)((unsigned long)time(NULL) * 2654435761u >> (i % 24) ^ (unsigned)getpid() >> (i % 8));
+	for (i = 0; i < bytes; i++) {
+		out[2 * i] = hex[buf[i] >> 4];
+		out[2 * i + 1] = hex[buf[i] & 15];
+	}
+	out[2 * bytes] = '\0';
+}
+
+static void progress_line(const char *line, void *payload)
+{
+	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_SMALL);
+
+	(void)payload;
+	trb_escape_term(&b, line, strlen(line));
+	fprintf(stderr, "tribunal: %s\n", trb_buf_cstr(&b));
+	trb_buf_dispose(&b);
+}
+
+static int add_notice(struct findings *fs, const char *text)
+{
+	char **v = realloc(fs->run.notices, (fs->run.n_notices + 1) * sizeof(*v));
+
+	if (!v)
+		return trb_err_oom();
+	fs->run.notices = v;
+	if (!(v[fs->run.n_notices] = strdup(text)))
+		return trb_err_oom();
+	fs->run.n_notices++;
+	return 0;
+}
+
+static int set(char **dst, const char *src)
+{
+	free(*dst);
+	*dst = NULL;
+	return src && !(*dst = strdup(src)) ? trb_err_oom() : 0;
+}
+
+static int add_skipped(struct findings *fs, const char *path, const char *reason, const char *detail)
+{
+	struct findings_skipped *v = realloc(fs->skipped, (fs->n_skipped + 1) * sizeof(*v));
+
+	if (!v)
+		return trb_err_oom();
+	fs->skipped = v;
+	memset(&v[fs->n_skipped], 0, sizeof(*v));
+	if (set(&v[fs->n_skipped].path, path) < 0 || set(&v[fs->n_skipped].reason, reason) < 0 ||
+	    set(&v[fs->n_skipped].detail, detail) < 0)
+		return TRB_ENOMEM;
+	fs->n_skipped++;
+	return 0;
+}
+
+static void now_rfc3339(char *out, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm))
+		strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else
+		snprintf(out, len, "1970-01-01T00:00:00Z");
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The run record's fixed facts. */
+static int fill_run(struct findings *fs, const struct diff *d, const struct config *policy, const char *policy_source,
+		    const struct cmd_opts *o, const char *scan_id)
+{
+	char sha[GIT_OID_HEXSZ + 1], started[32], shard[32], hash[65], *yaml = NULL;
+	const char *repo = getenv("GITHUB_REPOSITORY");
+	int error;
+
+	if (!repo || !*repo)
+		repo = getenv("CI_PROJECT_PATH");
+	now_rfc3339(started, sizeof(started));
+	if ((error = config_to_yaml(&yaml, policy)) < 0)
+		return error;
+	trb_sha256_hex(hash, yaml, strlen(yaml));
+	free(yaml);
+	snprintf(shard, sizeof(shard), "%u/%u", o->shard_i, o->shard_n);
+	if ((error = set(&fs->run.scan_id, scan_id)) < 0 || (error = set(&fs->run.tool_version, TRB_VERSION)) < 0 ||
+	    (error = set(&fs->run.base, git_oid_tostr(sha, sizeof(sha), &d->base))) < 0 ||
+	    (error = set(&fs->run.head, git_oid_tostr(sha, sizeof(sha), &d->head))) < 0 ||
+	    (error = set(&fs->run.merge_base, git_oid_tostr(sha, sizeof(sha), &d->merge_base))) < 0 ||
+	    (error = set(&fs->run.range_source, diff_source_name(d->spec.source))) < 0 ||
+	    (error = set(&fs->run.policy_source, policy_source)) < 0 ||
+	    (error = set(&fs->run.policy_sha256, hash)) < 0 || (error = set(&fs->run.started_at, started)) < 0 ||
+	    (error = set(&fs->run.repository, repo && *repo ? repo : NULL)) < 0 ||
+	    (error = set(&fs->run.merge_request, d->spec.pr)) < 0 ||
+	    (error = set(&fs->run.shard, o->shard_n > 1 ? shard : NULL)) < 0)
+		return error;
+	fs->run.mode = policy->mode;
+	return 0;
+}
+
+/* Rules over the changed lines of every reviewed file (never_send ones included). */
+static int run_rules(struct rules_hits *hits, const struct rules *rules, struct diff *d, const struct config *policy)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < d->n_files; i++) {
+		const struct diff_file *f = &d->files[i];
+		char *text = NULL;
+		size_t len = 0;
+		if (f->skip)
+			continue;
+		if ((error = diff_read_file(&text, &len, d, DIFF_SIDE_HEAD, f->path, policy->max_file_bytes + 1)) < 0)
+			return error;
+		error = rules_scan(hits, rules, f->path, f->lang, text, len, f->changed, f->n_changed);
+		free(text);
+		if (error < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* The unit id that reviews a file's line, 0 when none (never_send, other shard, not packed). */
+static size_t unit_of(const struct diff *d, const char *path, uint32_t line, unsigned shard)
+{
+	size_t u, p;
+
+	for (u = 0; u < d->n_units; u++) {
+		if (d->units[u].shard != shard)
+			continue;
+		for (p = 0; p < d->units[u].n_parts; p++) {
+			const struct diff_part *pt = &d->units[u].parts[p];
+			if (strcmp(d->files[pt->file].path, path) == 0 && line >= pt->start && line <= pt->end)
+				return d->units[u].id;
+		}
+	}
+	return 0;
+}
+
+static bool unit_reviewed(const struct findings *fs, size_t unit)
+{
+	size_t i;
+
+	if (!fs->run.agents_ran || unit == 0)
+		return false;
+	for (i = 0; i < fs->n_unreviewed; i++)
+		if (fs->unreviewed[i].unit == unit)
+			return false;
+	return true;
+}
+
+/* Hits of files in this shard's units (or, for files no unit holds, in shard 1) become findings
+ * when they stand alone or when no agent reviewed their unit. */
+static int rule_findings(struct findings *fs, const struct rules_hits *hits, const struct diff *d, unsigned shard)
+{
+	size_t i, j;
+	int error;
+
+	for (i = 0; i < hits->n; i++) {
+		const struct rules_hit *h = &hits->v[i];
+		size_t unit = unit_of(d, h->path, h->line, shard), any = 0;
+		if (!unit) {
+			/* a line in another shard's unit belongs to that shard; lines of never_send files
+			 * belong to shard 1 */
+			for (j = 0; j < d->n_units && !any; j++)
+				any = unit_of(d, h->path, h->line, d->units[j].shard);
+			if (any || shard != 1)
+				continue;
+		}
+		if (rules_hit_is_finding(h, unit_reviewed(fs, unit)) && (error = rules_hit_to_finding(NULL, fs, h, unit)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int exit_status(const struct findings *fs, const struct config *policy, bool agents_possible)
+{
+	size_t i;
+	bool incomplete = false;
+
+	if (policy->require_agents && (!fs->run.agents_ran || !agents_possible))
+		return EXIT_INCOMPLETE;
+	for (i = 0; i < fs->n_unreviewed; i++)
+		if (!strstr(fs->unreviewed[i].reason, "no credentials"))
+			incomplete = true;
+	if (incomplete && policy->on_error == CONFIG_ON_ERROR_FAIL)
+		return EXIT_INCOMPLETE;
+	if (policy->mode == CONFIG_MODE_BLOCK && !fs->run.gate_pass)
+		return EXIT_GATE;
+	return EXIT_PASS;
+}
+
+int cmd_scan(struct cmd_opts *o)
+{
+	struct diff_spec spec = {0};
+	struct diff *d = NULL;
+	struct config *policy = NULL;
+	struct findings *fs = NULL;
+	struct rules *rules = NULL;
+	struct rules_hits hits;
+	struct llm_client *llm = NULL;
+	struct llm_options lo;
+	struct agents_options ao;
+	struct report_options ro;
+	struct diff_opts dopts;
+	struct trb_buf audit = TRB_BUF_INIT(4096), console = TRB_BUF_INIT(TRB_LIMIT_REPORT);
+	const char *policy_source = "default", *out_dir = o->val[OPT_OUT] ? o->val[OPT_OUT] : DEFAULT_OUT;
+	const char *no_agents = NULL;
+	char scan_id[33], nonce[33];
+	unsigned formats = REPORT_ALL;
+	uint64_t t0 = now_ms();
+	size_t i;
+	bool quiet = o->val[OPT_QUIET] != NULL, agents_possible = false;
+	int rc = EXIT_USAGE, error;
+
+	rules_hits_init(&hits);
+	report_options_init(&ro);
+	random_hex(scan_id, 8);
+	random_hex(nonce, 12);
+	if (o->val[OPT_FORMAT] && report_formats_parse(&formats, o->val[OPT_FORMAT]) < 0) {
+		fprintf(stderr, "tribunal scan: %s\nTry 'tribunal scan --help'.\n", trb_err_msg());
+		goto done;
+	}
+	if (diff_spec_resolve(&spec, o->val[OPT_BASE], o->val[OPT_HEAD], getenv_cb, readfile_cb, NULL) < 0 ||
+	    diff_open(&d, o->val[OPT_REPO] ? o->val[OPT_REPO] : ".", &spec) < 0) {
+		cmd_report_error(o, NULL);
+		goto done;
+	}
+	if (cmd_load_policy(&policy, &policy_source, d, o) != 0)
+		goto done;
+	memset(&dopts, 0, sizeof(dopts));
+	dopts.policy = policy;
+	if ((error = diff_run(d, &dopts)) < 0 || (error = diff_pack(d, policy->budget.unit_tokens, o->shard_n)) < 0 ||
+	    (error = findings_new(&fs)) < 0 || (error = fill_run(fs, d, policy, policy_source, o, scan_id)) < 0) {
+		cmd_report_error(o, NULL);
+		goto done;
+	}
+	for (i = 0; i < d->n_files; i++) {
+		const struct diff_file *f = &d->files[i];
+		if ((f->skip && add_skipped(fs, f->path, f->skip, f->skip_detail) < 0) ||
+		    (!f->skip && f->never_send &&
+		     add_skipped(fs, f->path, "never send", "privacy.never_send: deterministic rules only, not sent to a model") < 0)) {
+			cmd_report_error(o, NULL);
+			goto done;
+		}
+	}
+	if (d->n_files == 0 && add_notice(fs, "The merge request changes no files: nothing to review.") < 0)
+		goto oom;
+
+	/* the deterministic layer */
+	if ((error = rules_new(&rules, policy)) < 0) {
+		cmd_report_error(o, "policy rules: ");
+		goto done;
+	}
+	if ((error = run_rules(&hits, rules, d, policy)) < 0) {
+		cmd_report_error(o, NULL);
+		goto done;
+	}
+	for (i = 0; i < hits.n_warnings && !quiet; i++)
+		progress_line(hits.warnings[i], NULL);
+
+	/* the agents */
+	if (o->val[OPT_DRY_RUN]) {
+		no_agents = "dry run (--dry-run): no model was called";
+	} else {
+		memset(&lo, 0, sizeof(lo));
+		lo.scan_id = scan_id;
+		if (formats & REPORT_BIT(REPORT_AUDIT)) {
+			trb_buf_printf(&audit, "%s/audit.jsonl", out_dir);
+			if (cmd_mkdirs(out_dir) < 0) {
+				cmd_report_error(o, NULL);
+				goto done;
+			}
+			lo.audit_path = trb_buf_cstr(&audit);
+		}
+		if ((error = llm_client_new(&llm, policy, &lo)) < 0) {
+			cmd_report_error(o, NULL);
+			goto done;
+		}
+		if (!llm_client_has_credentials(llm, CONFIG_AGENT_FINDER))
+			no_agents = policy->agents[CONFIG_AGENT_FINDER].provider == CONFIG_PROVIDER_ANTHROPIC ?
+				    "no credentials: ANTHROPIC_API_KEY is not set" :
+				    "no credentials: OPENAI_API_KEY is not set (or set agents.finder.no_key for a "
+				    "self-hosted server)";
+		else
+			agents_possible = policy->agents[CONFIG_AGENT_FINDER].enabled;
+	}
+	if (no_agents) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "NO AGENT REVIEWED THIS CODE (%s). Only the deterministic rules ran. To enable "
+			 "the review, set ANTHROPIC_API_KEY (or OPENAI_API_KEY and agents.*.provider: openai) in the "
+			 "CI job's secrets; see docs/tribunal.md.", no_agents);
+		if (add_notice(fs, msg) < 0)
+			goto oom;
+		if (!quiet)
+			fprintf(stderr, "tribunal: warning: %s\n", msg);
+	}
+	memset(&ao, 0, sizeof(ao));
+	ao.diff = d;
+	ao.policy = policy;
+	ao.rules = rules;
+	ao.hints = &hits;
+	ao.llm = no_agents ? NULL : llm;
+	ao.no_agent_reason = no_agents;
+	ao.shard = o->shard_i;
+	ao.cache_dir = o->val[OPT_CACHE_DIR];
+	ao.prompts_dir = o->val[OPT_PROMPTS];
+	ao.nonce = nonce;
+	if (cmd_progress_enabled(o)) {
+		ao.progress = progress_line;
+		fprintf(stderr, "tribunal: reviewing %zu unit%s\n", d->n_units, d->n_units == 1 ? "" : "s");
+	}
+	if ((error = agents_run(fs, &ao)) < 0) {
+		cmd_report_error(o, NULL);
+		goto done;
+	}
+	if (llm) {
+		struct llm_totals t;
+		llm_client_totals(&t, llm);
+		fs->run.tokens_input = t.usage.input;
+		fs->run.tokens_output = t.usage.output;
+		fs->run.tokens_cache_read = t.usage.cache_read;
+		fs->run.tokens_cache_write = t.usage.cache_write;
+		fs->run.cost_usd = t.cost_usd;
+	}
+	if (fs->n_unreviewed && !no_agents) {
+		char msg[256];
+		snprintf(msg, sizeof(msg), "Not fully reviewed: %zu of %zu units were not reviewed by an agent (see "
+			 "not_reviewed).", fs->n_unreviewed, fs->run.units_total);
+		if (add_notice(fs, msg) < 0)
+			goto oom;
+	}
+
+	/* findings: rules, placement, policy, gate */
+	if ((error = rule_findings(fs, &hits, d, o->shard_i)) < 0 || (error = findings_locate(fs, d)) < 0 ||
+	    (error = findings_apply_policy(fs, policy)) < 0 || (error = findings_dedupe(fs)) < 0) {
+		cmd_report_error(o, NULL);
+		goto done;
+	}
+	findings_order(fs);
+	if ((error = findings_gate(fs, policy)) < 0)
+		goto oom;
+	fs->run.duration_ms = now_ms() - t0;
+
+	/* reports */
+	if (report_options_from_env(&ro) < 0 || report_write_all(out_dir, formats, fs, &ro) < 0) {
+		cmd_report_error(o, NULL);
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	if (ro.github_actions && report_annotations(&console, fs) == 0)
+		fputs(trb_buf_cstr(&console), stdout);
+	trb_buf_clear(&console);
+	if (report_console(&console, fs, out_dir, formats, isatty(STDOUT_FILENO)) == 0)
+		fputs(trb_buf_cstr(&console), stdout);
+	fflush(stdout);
+	rc = exit_status(fs, policy, agents_possible);
+	goto done;
+oom:
+	fprintf(stderr, "tribunal: error: out of memory\n");
+	rc = EXIT_USAGE;
+done:
+	trb_buf_dispose(&audit);
+	trb_buf_dispose(&console);
+	report_options_dispose(&ro);
+	llm_client_free(llm);
+	rules_hits_dispose(&hits);
+	rules_free(rules);
+	findings_free(fs);
+	config_free(policy);
+	diff_free(d);
+	diff_spec_dispose(&spec);
+	return rc;
+}
