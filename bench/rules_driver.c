@@ -3,13 +3,18 @@
  *   rules_driver scan [--secrets] [--quiet] [--snippets] FILE...
  *                        every line of each file counts as added; prints path:line:rule-id
  *                        (--snippets: and the masked snippet; never a whole secret)
- *   rules_driver patterns [--secrets]                one PCRE2 pattern per line
+ *   rules_driver patterns [--secrets] [--joined]     one PCRE2 pattern per line, or all of them
+ *                                                    as one alternation (grep -P takes one pattern;
+ *                                                    back references are renumbered to stay right)
  *   rules_driver count                               rules by kind
  *   rules_driver doc                                 the rule reference of docs/rules.md
  *   rules_driver redact FILE                         the file with secrets redacted */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "rules/rules.h"
 #include "util/err.h"
@@ -48,7 +53,7 @@ static char *slurp(const char *path, size_t *len)
 int main(int argc, char **argv)
 {
 	struct rules *r = NULL;
-	int i, secrets = 0, quiet = 0, snippets = 0, rc = 0;
+	int i, secrets = 0, quiet = 0, snippets = 0, joined = 0, rc = 0;
 	size_t k, total = 0;
 	const char *cmd = argc > 1 ? argv[1] : "";
 
@@ -63,14 +68,48 @@ int main(int argc, char **argv)
 			quiet = 1;
 		else if (strcmp(argv[i], "--snippets") == 0)
 			snippets = 1;
+		else if (strcmp(argv[i], "--joined") == 0)
+			joined = 1;
 	}
 	if (strcmp(cmd, "patterns") == 0) {
+		uint32_t offset = 0;
+		int first = 1;
 		for (k = 0; k < rules_count(r); k++) {
 			const struct rules_rule *ru = rules_rule_at(r, k);
+			const char *p;
 			if (!ru->pattern[0] || (secrets && ru->kind != RULES_KIND_SECRET))
 				continue;
-			printf("%s\n", ru->pattern);
+			if (!joined) {
+				printf("%s\n", ru->pattern);
+				continue;
+			}
+			printf("%s(?:", first ? "" : "|");
+			first = 0;
+			for (p = ru->pattern; *p; p++) {
+				if (p[0] == '\\' && p[1] >= '1' && p[1] <= '9') {
+					printf("\\g{%u}", (unsigned)(p[1] - '0') + offset);
+					p++;
+				} else if (p[0] == '\\' && p[1]) {
+					putchar(*p++);
+					putchar(*p);
+				} else {
+					putchar(*p);
+				}
+			}
+			putchar(')');
+			{
+				int ec;
+				PCRE2_SIZE eo;
+				uint32_t caps = 0;
+				pcre2_code *code = pcre2_compile((PCRE2_SPTR)ru->pattern, PCRE2_ZERO_TERMINATED,
+								 PCRE2_MULTILINE, &ec, &eo, NULL);
+				if (code && pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &caps) == 0)
+					offset += caps;
+				pcre2_code_free(code);
+			}
 		}
+		if (joined)
+			putchar('\n');
 	} else if (strcmp(cmd, "doc") == 0) {
 		static const char *const kinds[] = {"secret", "dangerous API (hint)", "policy", "meta"};
 		int last = -1;

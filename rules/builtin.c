@@ -108,7 +108,7 @@ const struct rules_builtin rules_builtins[] = {
 	    "Use snprintf with the destination's size and check for truncation.",
 	    "(?<![\\w.>])v?sprintf\\h*\\("),
 	API("c-gets", RULES_LANG_CLIKE, "c,cpp", "buffer-overflow", "CWE-242", HIGH, 0.9,
-	    "gets() cannot be used safely",
+	    "gets cannot be used safely",
 	    "gets reads a line of any length into a fixed buffer; it was removed from C11.",
 	    "Use fgets with the buffer's size, or getline.",
 	    "(?<![\\w.>])gets\\h*\\("),

@@ -1,0 +1,140 @@
+#!/bin/sh
+# bench/rules_speed.sh: wall time of tribunal's rule layer against GNU grep -P running all the same
+# patterns joined into one alternation, on ~30,000 added lines of synthetic mixed-language code.
+#   sh bench/rules_speed.sh [BUILD_DIR] [LINES]       (after `make BUILD=build/rules`)
+# Both read the same files from a temporary directory; every line counts as added. Each tool runs
+# RUNS times (default 5) and the best wall time counts. Target: ratio <= 2.0.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-build/rules}
+LINES=${2:-30000}
+RUNS=${RUNS:-5}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT INT TERM
+
+PKGS="libgit2 libcurl libcjson yaml-0.1 libxml-2.0 libpcre2-8"
+[ -f "$ROOT/$BUILD/libtribunal.a" ] || { echo "build first: make BUILD=$BUILD" >&2; exit 2; }
+cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -I"$ROOT" $(pkg-config --cflags $PKGS) -o "$WORK/driver" \
+	"$ROOT/bench/rules_driver.c" "$ROOT/$BUILD/libtribunal.a" $(pkg-config --libs $PKGS) -lpthread -lm
+
+# ---- the synthetic merge request: realistic code, a few hits per thousand lines ------------------
+mkdir -p "$WORK/mr"
+python3 - "$WORK/mr" "$LINES" <<'PY'
+import os, random, sys
+out, total = sys.argv[1], int(sys.argv[2])
+R = random.Random(30000)
+words = "user account order invoice payment session token cache client server request response config item record event queue worker job result error value index count name path".split()
+def w(): return R.choice(words)
+def W(): return w().capitalize()
+def ident(): return w() + "_" + w()
+def camel(): return w() + W()
+
+def py():
+    f, a = ident(), ident()
+    body = [f"def {f}({a}, {ident()}=None):",
+            f'    """Return the {w()} for the given {w()}."""',
+            f"    if {a} is None:",
+            f"        raise ValueError(\"{w()} is required\")",
+            f"    {ident()} = [x.{w()} for x in {a} if x.{w()} > {R.randrange(100)}]",
+            f"    logger.debug(\"%s {w()}s\", len({a}))",
+            f"    cur.execute(\"SELECT id, {w()} FROM {w()}s WHERE {w()} = %s\", ({a},))",
+            f"    return {{\"{w()}\": {a}, \"{w()}\": {R.randrange(1000)}}}", ""]
+    if R.random() < 0.03: body.insert(3, f"    data = pickle.loads({a})")
+    if R.random() < 0.02: body.insert(3, f"    r = requests.get(url, verify=False)")
+    return body
+def js():
+    f, a = camel(), camel()
+    body = [f"export async function {f}({a}, options = {{}}) {{",
+            f"  const {camel()} = await fetch(`/api/{w()}/${{{a}.id}}`);",
+            f"  if (!{a}) {{ throw new Error('{w()} missing'); }}",
+            f"  const {camel()} = {a}.map((x) => x.{w()}).filter(Boolean);",
+            f"  document.querySelector('#{w()}').textContent = {a}.{w()};",
+            f"  return {{ {w()}: {a}, {w()}: {R.randrange(1000)} }};",
+            "}", ""]
+    if R.random() < 0.03: body.insert(2, f"  el.innerHTML = {a}.html;")
+    return body
+def go():
+    f, a = W() + W(), w()
+    body = [f"func {f}(ctx context.Context, {a} *{W()}) (*{W()}, error) {{",
+            f"\tif {a} == nil {{",
+            f"\t\treturn nil, fmt.Errorf(\"{w()}: %w\", Err{W()})",
+            "\t}",
+            f"\trows, err := db.QueryContext(ctx, \"SELECT {w()} FROM {w()} WHERE id = $1\", {a}.ID)",
+            "\tif err != nil {\n\t\treturn nil, err\n\t}\n\tdefer rows.Close()",
+            f"\treturn &{W()}{{{W()}: {a}.{W()}}}, nil",
+            "}", ""]
+    return body
+def c():
+    f = ident()
+    body = [f"static int {f}(struct {w()} *{w()}, const char *buf, size_t len)", "{",
+            f"\tsize_t i;\n\tint error = 0;",
+            f"\tfor (i = 0; i < len; i++) {{",
+            f"\t\tif (buf[i] == '\\n' && (error = {ident()}({w()}, buf + i)) < 0)",
+            "\t\t\tgoto cleanup;", "\t}",
+            f"\tsnprintf({w()}->name, sizeof({w()}->name), \"%s\", buf);",
+            "cleanup:\n\treturn error;", "}", ""]
+    if R.random() < 0.03: body.insert(7, f"\tstrcpy({w()}->name, buf);")
+    return body
+def java():
+    body = [f"    public {W()} {camel()}({W()} {w()}) throws IOException {{",
+            f"        Objects.requireNonNull({w()}, \"{w()}\");",
+            f"        List<{W()}> {w()}s = repository.findBy{W()}({w()}.get{W()}());",
+            f"        try (PreparedStatement ps = conn.prepareStatement(\"SELECT * FROM {w()} WHERE id = ?\")) {{",
+            f"            ps.setLong(1, {w()}.getId());",
+            "        }",
+            f"        return new {W()}({w()}s.size());",
+            "    }", ""]
+    return body
+def rb():
+    return [f"  def {ident()}({w()})", f"    @{w()} = {W()}.find_by({w()}: params[:{w()}])",
+            f"    render json: @{w()}.as_json(only: [:{w()}, :{w()}])", "  end", ""]
+def yml():
+    return [f"{w()}:", f"  {w()}: {R.randrange(100)}", f"  {w()}_{w()}: \"{w()}-{w()}\"",
+            f"  enabled: {R.choice(['true', 'false'])}"]
+
+kinds = [("py", py), ("js", js), ("ts", js), ("go", go), ("c", c), ("java", java), ("rb", rb), ("yaml", yml)]
+written, n = 0, 0
+while written < total:
+    ext, gen = kinds[n % len(kinds)]
+    lines = []
+    while len(lines) < 1200 and written + len(lines) < total:
+        lines += gen()
+    if R.random() < 0.5:   # the occasional secret, as in a real merge request
+        lines.insert(R.randrange(len(lines)), f"API_TOKEN = \"ghp_{''.join(R.choice('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789') for _ in range(36))}\"")
+    with open(os.path.join(out, f"file{n:03d}.{ext}"), "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+    written += len(lines)
+    n += 1
+PY
+
+FILES=$(ls "$WORK"/mr/* | sort)
+nlines=$(cat $FILES | wc -l)
+nbytes=$(cat $FILES | wc -c)
+"$WORK/driver" patterns --joined > "$WORK/alternation"
+nrules=$("$WORK/driver" patterns | wc -l)
+
+now() { date +%s.%N; }
+best() {   # best wall time of RUNS runs of "$@"
+	b=""
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		t0=$(now)
+		"$@" > /dev/null
+		t1=$(now)
+		t=$(echo "$t1 - $t0" | bc -l)
+		if [ -z "$b" ] || [ "$(echo "$t < $b" | bc -l)" = 1 ]; then b=$t; fi
+		i=$((i + 1))
+	done
+	echo "$b"
+}
+grep_all() { LC_ALL=C grep -P -n -e "$(cat "$WORK/alternation")" $FILES || [ $? = 1 ]; }
+
+hits=$("$WORK/driver" scan --quiet $FILES)
+glines=$(grep_all | wc -l)
+t_rules=$(best "$WORK/driver" scan --quiet $FILES)
+t_grep=$(best grep_all)
+printf 'input: %d added lines (%d bytes) in %d files; %d rules with patterns\n' "$nlines" "$nbytes" \
+	"$(echo "$FILES" | wc -l)" "$nrules"
+printf 'tribunal rules: %.3f s (%s)\n' "$t_rules" "$hits"
+printf 'grep -P, one alternation: %.3f s (%d matching lines)\n' "$t_grep" "$glines"
+printf 'ratio tribunal / grep: %.2f (target <= 2.0)\n' "$(echo "$t_rules / $t_grep" | bc -l)"
