@@ -25,7 +25,8 @@ int report_github_review(struct trb_buf *out, const struct findings *fs, const s
 		return error;
 	jw_init(&w, out);
 	jw_obj(&w, NULL);
-	jw_str(&w, "commit_id", fs->run.head);
+	if (fs->run.head)   /* omitted, GitHub takes the pull request's head */
+		jw_str(&w, "commit_id", fs->run.head);
 	jw_str(&w, "event", request_changes ? "REQUEST_CHANGES" : "COMMENT");
 	jw_arr(&w, "comments");
 	for (i = 0; i < fs->n; i++) {
@@ -115,7 +116,9 @@ static void annotation(struct trb_buf *out, const char *level, const struct find
 	trb_buf_printf(out, "::%s ", level);
 	prop(out, "file", f->path ? f->path : "unknown", 1000);
 	trb_buf_printf(out, ",line=%u,endLine=%u,", report_line(f), report_end_line(f));
-	trb_buf_printf(&t, "tribunal: %s %s", report_sev_label(f->severity), f->cwe ? f->cwe : "");
+	trb_buf_printf(&t, "tribunal: %s", report_sev_label(f->severity));
+	if (f->cwe)
+		trb_buf_printf(&t, " %s", f->cwe);
 	prop(out, "title", trb_buf_cstr(&t), 200);
 	trb_buf_puts(out, "::");
 	trb_escape_ghcmd_data(out, title, trb_utf8_prefix(title, strlen(title), 300));

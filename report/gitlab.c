@@ -189,18 +189,26 @@ int report_sast(struct trb_buf *out, const struct findings *fs)
 		jw_obj(&w, NULL);
 		jw_str(&w, "id", uuid);
 		put_capped(&w, "name", f->title && *f->title ? f->title : "(untitled)", 255);
+		/* GitLab renders the description and the solution as Markdown: escaped like every
+		 * other Markdown we write (no mentions, images, HTML) */
 		trb_buf_clear(&t);
-		trb_buf_put(&t, f->description ? f->description : "", f->description ? trb_utf8_prefix(f->description, strlen(f->description), 200000) : 0);
-		if (f->exploit_scenario && *f->exploit_scenario)
-			trb_buf_printf(&t, "\n\nExploit scenario: %.*s", (int)trb_utf8_prefix(f->exploit_scenario, strlen(f->exploit_scenario), 100000), f->exploit_scenario);
+		if (f->description)
+			trb_escape_md_capped(&t, f->description, strlen(f->description), true, 200000);
+		if (f->exploit_scenario && *f->exploit_scenario) {
+			trb_buf_puts(&t, "\n\n**Exploit scenario:** ");
+			trb_escape_md_capped(&t, f->exploit_scenario, strlen(f->exploit_scenario), true, 100000);
+		}
 		if (f->status != FINDING_CONFIRMED)
 			trb_buf_printf(&t, "\n\n(%s)", report_status_phrase(f));
 		if (f->pre_existing)
 			trb_buf_puts(&t, "\n\n(pre-existing: not changed by this merge request)");
 		jw_strn(&w, "description", t.ptr ? t.ptr : "", t.len);
 		jw_str(&w, "severity", report_sev_label(f->severity));
-		if (f->recommendation && *f->recommendation)
-			put_capped(&w, "solution", f->recommendation, 6900);
+		if (f->recommendation && *f->recommendation) {
+			trb_buf_clear(&t);
+			trb_escape_md_capped(&t, f->recommendation, strlen(f->recommendation), true, 6900);
+			jw_strn(&w, "solution", t.ptr ? t.ptr : "", t.len);
+		}
 		jw_arr(&w, "identifiers");
 		jw_obj(&w, NULL);
 		jw_str(&w, "type", "tribunal_rule");
