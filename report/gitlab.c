@@ -43,8 +43,8 @@ int report_codequality(struct trb_buf *out, const struct findings *fs)
 		report_rule_id(&rid, f);
 		/* the widget shows the description as plain text on one line */
 		trb_buf_printf(&t, "[%s] ", report_sev_label(f->severity));
-		trb_buf_put(&t, f->title && *f->title ? f->title : "(untitled)",
-			    f->title && *f->title ? trb_utf8_prefix(f->title, strlen(f->title), 300) : 10);
+		trb_escape_plain(&t, f->title && *f->title ? f->title : "(untitled)",
+				 f->title && *f->title ? trb_utf8_prefix(f->title, strlen(f->title), 300) : 10);
 		trb_buf_printf(&t, " (%s%s%s)", f->cwe ? f->cwe : trb_buf_cstr(&rid),
 			       f->status == FINDING_CONFIRMED ? "" : ", ",
 			       f->status == FINDING_CONFIRMED ? "" : report_status_phrase(f));
@@ -188,7 +188,10 @@ int report_sast(struct trb_buf *out, const struct findings *fs)
 		report_rule_id(&rid, f);
 		jw_obj(&w, NULL);
 		jw_str(&w, "id", uuid);
-		put_capped(&w, "name", f->title && *f->title ? f->title : "(untitled)", 255);
+		trb_buf_clear(&t);
+		trb_escape_plain(&t, f->title && *f->title ? f->title : "(untitled)",
+				 f->title && *f->title ? trb_utf8_prefix(f->title, strlen(f->title), 200) : 10);
+		jw_strn(&w, "name", t.ptr, t.len);
 		/* GitLab renders the description and the solution as Markdown: escaped like every
 		 * other Markdown we write (no mentions, images, HTML) */
 		trb_buf_clear(&t);

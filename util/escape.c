@@ -569,7 +569,9 @@ int trb_escape_sarif_text(struct trb_buf *out, const char *s, size_t len)
 
 	while (i < len) {
 		n = decode(s, len, i, &cp, &bad);
-		if (bad || cp == 0)
+		if (cp == '\n' || cp == '\t' || cp == '\r')
+			trb_buf_putc(out, (char)cp);
+		else if (bad || cp_hostile(cp))
 			trb_buf_puts(out, replacement);
 		else if (cp == '[' || cp == ']') {
 			trb_buf_putc(out, '\\');
@@ -624,6 +626,29 @@ int trb_base64(struct trb_buf *out, const void *data, size_t len)
 		q[2] = tab[(p[i + 1] & 15) << 2];
 		q[3] = '=';
 		trb_buf_put(out, q, 4);
+	}
+	return trb_buf_error(out);
+}
+
+int trb_escape_plain(struct trb_buf *out, const char *s, size_t len)
+{
+	size_t i = 0, n;
+	unsigned cp;
+	bool bad;
+
+	while (i < len) {
+		n = decode(s, len, i, &cp, &bad);
+		if (cp == '\r' && i + 1 < len && s[i + 1] == '\n') {
+			i++;
+			continue;
+		}
+		if (cp == '\n' || cp == '\r' || cp == '\t')
+			trb_buf_putc(out, ' ');
+		else if (bad || cp_hostile(cp))
+			trb_buf_puts(out, replacement);
+		else
+			trb_buf_put(out, s + i, n);
+		i += n;
 	}
 	return trb_buf_error(out);
 }

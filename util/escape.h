@@ -83,8 +83,13 @@ int trb_escape_ghcmd_data(struct trb_buf *out, const char *s, size_t len);
 int trb_escape_ghcmd_prop(struct trb_buf *out, const char *s, size_t len);
 
 /* Text of a SARIF message: SARIF reads [text](target) as an embedded link, so [ and ] are
- * backslash-escaped; invalid UTF-8 becomes U+FFFD (the JSON writer escapes the rest). */
+ * backslash-escaped; controls other than \n \t \r, bidi overrides and invalid UTF-8 become U+FFFD
+ * (the JSON writer escapes the rest). */
 int trb_escape_sarif_text(struct trb_buf *out, const char *s, size_t len);
+
+/* One line of plain text for a field a platform shows as text (code quality descriptions, SAST
+ * names): newlines and tabs become spaces; controls, bidi overrides, invalid UTF-8 become U+FFFD. */
+int trb_escape_plain(struct trb_buf *out, const char *s, size_t len);
 
 /* A repository-relative path as a URI reference (SARIF artifactLocation.uri): every byte but
  * unreserved characters (A-Z a-z 0-9 - . _ ~) and `/` is percent-encoded. */

@@ -64,7 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run(trb_escape_ghcmd_data, s, size, "\r\n");
 	run(trb_escape_ghcmd_prop, s, size, "\r\n:,");
 	run(trb_escape_json, s, size, "\n\r\t");
-	run(trb_escape_sarif_text, s, size, NULL);
+	run(trb_escape_sarif_text, s, size, "\x1b");
+	run(trb_escape_plain, s, size, "\n\r\t\x1b");
 	run(trb_escape_uri_path, s, size, " #?\"<>\\");
 	run(trb_escape_md_code, s, size, "\n");
 	run(fence, s, size, NULL);

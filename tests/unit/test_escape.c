@@ -183,6 +183,13 @@ static void test_sarif_text_escapes_embedded_links(void **state)
 {
 	(void)state;
 	check(trb_escape_sarif_text, "see [here](http://evil)", "see \\[here\\](http://evil)");
+	check(trb_escape_sarif_text, "a\nb\x1b\xe2\x80\xae", "a\nb" FFFD FFFD);
+}
+
+static void test_plain(void **state)
+{
+	(void)state;
+	check(trb_escape_plain, "a\r\nb\tc\x1b[0m\xff", "a b c" FFFD "[0m" FFFD);
 }
 
 static void test_uri_path(void **state)
@@ -244,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_ghcmd),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_sarif_text_escapes_embedded_links),
+		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_uri_path),
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_utf8_prefix),
