@@ -24,7 +24,7 @@ struct cand {
 	double conf_sum[3];
 	trb_sev_t sev[3];             /* highest severity among each verdict's votes */
 	char *reason[3];              /* first reason of each verdict */
-	bool exploitable, mitigated, consistent;
+	bool exploitable[3], mitigated[3], consistent[3];   /* of the first vote of each verdict */
 	char *fail_reason;            /* why no vote came back */
 	char code_hash[65];           /* sha256 of the file's redacted text */
 	char *patched;                /* the finding's file after the patch, for re-verification */
@@ -69,7 +69,8 @@ struct conv {
 	cJSON *result;                /* the validated report arguments, for the cache */
 };
 
-static const char *const report_tools[] = {"report_findings", "report_verdict", "report_verdict", "propose_patch"};
+/* indexed by enum conv_kind */
+static const char *const report_tools[] = {"report_findings", "report_verdict", "propose_patch", "report_verdict"};
 
 static void progress(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -222,9 +223,9 @@ static void decide(struct run *r, size_t cand)
 	verdict = cs->tally[best] * 2 > cs->votes_wanted ? (int)best : 2;
 	f->verification.done = true;
 	f->verification.votes = cs->votes_wanted;
-	f->verification.exploitable = cs->exploitable;
-	f->verification.mitigated = cs->mitigated;
-	f->verification.consistent = cs->consistent;
+	f->verification.exploitable = cs->exploitable[verdict];
+	f->verification.mitigated = cs->mitigated[verdict];
+	f->verification.consistent = cs->consistent[verdict];
 	if (dup_str(&f->verification.verdict, names[verdict]) < 0 ||
 	    dup_str(&f->verification.reason, cs->reason[verdict] ? cs->reason[verdict] :
 			    cs->reason[best] ? cs->reason[best] : "") < 0 ||
@@ -260,12 +261,12 @@ static void vote(struct run *r, size_t cand, const struct agents_verdict *v)
 		cs->conf_sum[v->verdict] += v->confidence;
 		if (v->severity != TRB_SEV_NONE && (cs->sev[v->verdict] == TRB_SEV_NONE || v->severity > cs->sev[v->verdict]))
 			cs->sev[v->verdict] = v->severity;
-		if (!cs->reason[v->verdict] && v->reason && !(cs->reason[v->verdict] = strdup(v->reason)))
-			fail_oom(r);
-		if (v->verdict == 0) {
-			cs->exploitable |= v->exploitable;
-			cs->mitigated |= v->mitigated;
-			cs->consistent |= v->consistent;
+		if (!cs->reason[v->verdict]) {
+			if (v->reason && !(cs->reason[v->verdict] = strdup(v->reason)))
+				fail_oom(r);
+			cs->exploitable[v->verdict] = v->exploitable;
+			cs->mitigated[v->verdict] = v->mitigated;
+			cs->consistent[v->verdict] = v->consistent;
 		}
 	}
 	if (cs->votes_done == cs->votes_wanted)

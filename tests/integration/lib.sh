@@ -5,7 +5,12 @@ set -euo pipefail
 ROOT=$(pwd)
 VALIDATE=${VALIDATE:-$ROOT/../shared/validate/validate}
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+FAKE_PID=
+cleanup() {
+	[ -z "$FAKE_PID" ] || kill "$FAKE_PID" 2>/dev/null || true
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
 
 # No CI variables from the machine running the tests may leak into them.
 unset GITHUB_ACTIONS GITHUB_EVENT_PATH GITHUB_BASE_REF GITHUB_SHA GITHUB_STEP_SUMMARY GITLAB_CI \
@@ -67,4 +72,28 @@ plan_json() {
 	local repo=$1
 	shift
 	"$TRIBUNAL" plan --json --repo "$repo" "$@" | jq -S 'del(.tool, .estimate)'
+}
+
+# start_fake SCRIPT.json: the loopback fake model provider (tests/fake_provider.py) on a free
+# port; sets FAKE_URL. Every request it receives is logged to $TMP/fake.log.
+start_fake() {
+	local i
+	rm -f "$TMP/fake.port"
+	python3 tests/fake_provider.py --port-file "$TMP/fake.port" --script "$1" --log "$TMP/fake.log" &
+	FAKE_PID=$!
+	for i in $(seq 1 400); do
+		[ -s "$TMP/fake.port" ] && break
+		sleep 0.025
+	done
+	[ -s "$TMP/fake.port" ] || die "the fake provider did not start"
+	FAKE_URL="http://127.0.0.1:$(cat "$TMP/fake.port")"
+}
+
+# validate_reports DIR: every machine-readable report through the official validators
+validate_reports() {
+	local d=$1
+	"$VALIDATE" sarif "$d/results.sarif" >&2 || die "results.sarif fails validation"
+	"$VALIDATE" junit "$d/junit.xml" >&2 || die "junit.xml fails validation"
+	"$VALIDATE" gitlab-sast "$d/gl-sast-report.json" >&2 || die "gl-sast-report.json fails validation"
+	"$VALIDATE" codequality "$d/gl-code-quality-report.json" >&2 || die "gl-code-quality-report.json fails validation"
 }
