@@ -80,7 +80,7 @@ static int parse_one(struct rules_ignore *g, const char *p, const char *e)
 		/* "--" and "*" close comments; they are not ids. */
 		while (q > p && (q[-1] == '.' || q[-1] == '-'))
 			q--;
-		if (q == p)
+		if (q == p || g->n_ids >= 32)
 			break;
 		if ((error = push_id(g, p, (size_t)(q - p))) < 0)
 			return error;

@@ -67,6 +67,12 @@ int rules_redact(struct trb_buf *out, const struct rules *r, const char *text, s
 		return error;
 	if ((error = rules_find_spans(&sp, r, "", DIFF_LANG_NONE, &t, NULL, 0, 1u << RULES_KIND_SECRET)) < 0)
 		goto cleanup;
+	if (sp.full) {
+		/* Some secrets were not looked for: sending the text would leak them. */
+		error = trb_err_set(TRB_ELIMIT, "more than %u secrets in one text: not redacted, do not send it",
+				    RULES_MAX_SECRETS);
+		goto cleanup;
+	}
 	if (sp.n > 1)
 		qsort(sp.v, sp.n, sizeof(*sp.v), span_cmp);
 	for (i = 0; i < sp.n; i++) {

@@ -103,9 +103,16 @@ struct rules_span {
 struct rules_spans {
 	struct rules_span *v;
 	size_t n, cap;
+	size_t *secrets;            /* indices of the secret spans in v, for overlap checks */
+	size_t n_secrets, cap_secrets;
+	bool full;                  /* a cap below was reached: the rest of the file was skipped */
 	char **warnings;
 	size_t n_warnings;
 };
+
+/* Per file: no real file holds this many matches; a hostile one must not make us quadratic. */
+#define RULES_MAX_SPANS   20000u
+#define RULES_MAX_SECRETS 4096u
 
 int rules_text_index(struct rules_text *t, size_t **line_off, const char *s, size_t len);
 uint32_t rules_line_of(const struct rules_text *t, size_t off);

@@ -73,14 +73,26 @@ void rules_spans_dispose(struct rules_spans *s)
 		free(s->v[i].parts);
 	}
 	free(s->v);
+	free(s->secrets);
 	for (i = 0; i < s->n_warnings; i++)
 		free(s->warnings[i]);
 	free(s->warnings);
 	memset(s, 0, sizeof(*s));
 }
 
-static int spans_push(struct rules_span **out, struct rules_spans *s)
+static int spans_push(struct rules_span **out, struct rules_spans *s, bool secret)
 {
+	if (secret) {
+		if (s->n_secrets == s->cap_secrets) {
+			size_t cap = s->cap_secrets ? s->cap_secrets * 2 : 16;
+			size_t *v = realloc(s->secrets, cap * sizeof(*v));
+			if (!v)
+				return trb_err_oom();
+			s->secrets = v;
+			s->cap_secrets = cap;
+		}
+		s->secrets[s->n_secrets++] = s->n;
+	}
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 16, bytes;
 		struct rules_span *v;
@@ -115,6 +127,33 @@ static int warn(struct rules_spans *s, const char *path, uint32_t line, const ch
 		return trb_err_oom();
 	s->n_warnings++;
 	return 0;
+}
+
+/* Records that a cap was reached, once per file. */
+static int spans_full(struct rules_spans *s, const char *path)
+{
+	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_SMALL);
+	char **v;
+
+	if (s->full)
+		return 0;
+	s->full = true;
+	trb_buf_printf(&b, "%s: more than %u matches (%u secrets); the rest of the file was not scanned", path,
+		       RULES_MAX_SPANS, RULES_MAX_SECRETS);
+	if (trb_buf_error(&b) < 0 || !(v = realloc(s->warnings, (s->n_warnings + 1) * sizeof(*v)))) {
+		trb_buf_dispose(&b);
+		return trb_err_oom();
+	}
+	s->warnings = v;
+	if (!(v[s->n_warnings] = trb_buf_detach(&b)))
+		return trb_err_oom();
+	s->n_warnings++;
+	return 0;
+}
+
+static bool spans_at_cap(const struct rules_spans *s, bool secret)
+{
+	return s->n >= RULES_MAX_SPANS || (secret && s->n_secrets >= RULES_MAX_SECRETS);
 }
 
 /* Is off inside a line comment? Only API hints ask: a commented-out strcpy is not a call. */
@@ -168,9 +207,9 @@ static bool overlaps_secret(struct rules_spans *out, const struct rules *r, size
 {
 	size_t i;
 
-	for (i = first; i < out->n; i++) {
-		struct rules_span *o = &out->v[i];
-		if (o->dead || r->v[o->rule].info.kind != RULES_KIND_SECRET || !(o->sec_start < e && s < o->sec_end))
+	for (i = out->n_secrets; i > 0 && out->secrets[i - 1] >= first; i--) {
+		struct rules_span *o = &out->v[out->secrets[i - 1]];
+		if (o->dead || !(o->sec_start < e && s < o->sec_end))
 			continue;
 		if (displace_loose && !is_structured(&r->v[o->rule])) {
 			o->dead = true;
@@ -302,8 +341,8 @@ static size_t group_map(const struct literal_group *g, size_t joff, bool is_end,
 	return g->parts[(g->n - 1) * 2 + 1];
 }
 
-static int concat_pass(struct rules_spans *out, const struct rules *r, const struct rules_text *t,
-		       size_t rs, size_t re, const struct matcher *m, size_t first)
+static int concat_pass(struct rules_spans *out, const struct rules *r, const char *path,
+		       const struct rules_text *t, size_t rs, size_t re, const struct matcher *m, size_t first)
 {
 	const char *s = t->s;
 	size_t i = rs, k;
@@ -399,7 +438,11 @@ static int concat_pass(struct rules_spans *out, const struct rules *r, const str
 					b = group_map(&g, c.sec_end, true, &pb);
 					if (overlaps_secret(out, r, first, a, b, true))
 						continue;
-					if ((error = spans_push(&sp, out)) < 0)
+					if (spans_at_cap(out, true)) {
+						error = spans_full(out, path);
+						goto cleanup;
+					}
+					if ((error = spans_push(&sp, out, true)) < 0)
 						goto cleanup;
 					sp->rule = ri;
 					sp->start = ma;
@@ -463,6 +506,8 @@ static int scan_run(struct rules_spans *out, const struct rules *r, const char *
 	for (ri = 0; ri < r->n; ri++) {
 		const struct rules_entry *e = &r->v[ri];
 		size_t off = rs;
+		if (out->full)
+			break;
 		if (disabled[ri] || !applies(e, path, lang, kinds))
 			continue;
 		while (off < re) {
@@ -493,7 +538,8 @@ static int scan_run(struct rules_spans *out, const struct rules *r, const char *
 			if (c.start >= re)
 				break;
 			if (e->check && !e->check(&c)) {
-				if (is_structured(e) && (error = ranges_add(&veto, c.sec_start, c.sec_end)) < 0)
+				if (is_structured(e) && veto.n < RULES_MAX_SECRETS &&
+				    (error = ranges_add(&veto, c.sec_start, c.sec_end)) < 0)
 					goto cleanup;
 				continue;
 			}
@@ -503,13 +549,20 @@ static int scan_run(struct rules_spans *out, const struct rules *r, const char *
 			if ((e->flags & RULES_F_CODE) && in_comment(t, c.start, lang))
 				continue;
 			if (e->flags & RULES_F_BLOCK) {
+				/* A marker inside a block already found is part of it. */
+				if (overlaps_secret(out, r, first, c.start, c.end, false))
+					continue;
 				c.sec_start = c.end;
 				c.sec_end = rules_block_end(t->s, t->len, c.end);
 			}
 			if (e->info.kind == RULES_KIND_SECRET &&
 			    overlaps_secret(out, r, first, c.sec_start, c.sec_end, false))
 				continue;
-			if ((error = spans_push(&sp, out)) < 0)
+			if (spans_at_cap(out, e->info.kind == RULES_KIND_SECRET)) {
+				error = spans_full(out, path);
+				goto cleanup;
+			}
+			if ((error = spans_push(&sp, out, e->info.kind == RULES_KIND_SECRET)) < 0)
 				goto cleanup;
 			sp->rule = ri;
 			sp->start = c.start;
@@ -526,8 +579,8 @@ static int scan_run(struct rules_spans *out, const struct rules *r, const char *
 			}
 		}
 	}
-	if (kinds & (1u << RULES_KIND_SECRET))
-		error = concat_pass(out, r, t, rs, re, m, first);
+	if ((kinds & (1u << RULES_KIND_SECRET)) && !out->full)
+		error = concat_pass(out, r, path, t, rs, re, m, first);
 cleanup:
 	free(veto.v);
 	return error;
@@ -582,6 +635,8 @@ int rules_find_spans(struct rules_spans *out, const struct rules *r, const char 
 		i++;
 		if ((error = scan_run(out, r, path, lang, t, a, b, &m, kinds, disabled)) < 0)
 			goto cleanup;
+		if (out->full)
+			break;
 	}
 sort:
 	if (error == 0) {
@@ -595,6 +650,7 @@ sort:
 			out->v[w++] = out->v[i];
 		}
 		out->n = w;
+		out->n_secrets = 0;   /* indices are stale after compaction; callers only read v */
 	}
 	if (error == 0 && out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), span_cmp);
@@ -653,20 +709,47 @@ static int hits_push(struct rules_hit **out, struct rules_hits *h)
 #define SNIPPET_MAX 200
 
 /* The line, trimmed, each secret span on it masked, capped at SNIPPET_MAX bytes. */
-static int snippet(char **out, const struct rules *r, const struct rules_text *t, uint32_t l,
+/* The first span starting at or after off (spans are sorted by start). */
+static size_t spans_lower_bound(const struct rules_spans *sp, size_t off)
+{
+	size_t lo = 0, hi = sp->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sp->v[mid].start < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The line around `at`, trimmed, each secret span on it masked, capped at SNIPPET_MAX bytes. A long
+ * line shows a window that starts a little before `at`. */
+static int snippet(char **out, const struct rules *r, const struct rules_text *t, uint32_t l, size_t at,
 		   const struct rules_spans *sp)
 {
 	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_SMALL);
-	size_t ls = t->line_off[l - 1], le = line_end(t, l), i = ls, k;
+	size_t ls = t->line_off[l - 1], le = line_end(t, l), i, k, first;
 
 	while (ls < le && (t->s[ls] == ' ' || t->s[ls] == '\t'))
 		ls++;
 	while (le > ls && (t->s[le - 1] == ' ' || t->s[le - 1] == '\t' || t->s[le - 1] == '\r'))
 		le--;
+	if (at > ls + 120 && at <= le) {
+		ls = at - 60;
+		while (ls < at && ((unsigned char)t->s[ls] & 0xC0) == 0x80)
+			ls++;
+		trb_buf_puts(&b, "\xe2\x80\xa6");
+	}
+	if (le > ls + 2 * SNIPPET_MAX)
+		le = ls + 2 * SNIPPET_MAX;
+	/* Spans that can reach this window start at most one block (16 KiB) before it. */
+	first = spans_lower_bound(sp, ls > 16384 ? ls - 16384 : 0);
 	i = ls;
 	while (i < le) {
 		size_t next = le, mask_end = 0;
-		for (k = 0; k < sp->n; k++) {
+		for (k = first; k < sp->n && sp->v[k].start < le; k++) {
 			const struct rules_span *s = &sp->v[k];
 			size_t a, z;
 			if (r->v[s->rule].info.kind != RULES_KIND_SECRET)
@@ -720,14 +803,20 @@ static int masked_secret(char **out, const struct rules_text *t, const struct ru
 	return *out ? 0 : trb_err_oom();
 }
 
+/* The ignore with a reason naming id on `line` or the line above; ig is sorted by line. */
 static const struct rules_ignore *ignore_for(const struct rules_ignore *ig, size_t n_ig, uint32_t line,
 					     const char *id)
 {
-	size_t i, j;
+	size_t i, j, lo = 0, hi = n_ig;
 
-	for (i = 0; i < n_ig; i++) {
-		if (ig[i].line != line && ig[i].line + 1 != line)
-			continue;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ig[mid].line + 1 < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < n_ig && ig[i].line <= line; i++) {
 		if (!ig[i].reason)
 			continue;
 		for (j = 0; j < ig[i].n_ids; j++)
@@ -801,7 +890,7 @@ int rules_scan(struct rules_hits *out, const struct rules *r, const char *path, 
 			error = trb_err_oom();
 			goto cleanup;
 		}
-		if ((error = snippet(&h->snippet, r, &t, s->line, &sp)) < 0)
+		if ((error = snippet(&h->snippet, r, &t, s->line, s->start, &sp)) < 0)
 			goto cleanup;
 		if (e->info.kind == RULES_KIND_SECRET && (error = masked_secret(&h->masked, &t, s)) < 0)
 			goto cleanup;
@@ -818,6 +907,8 @@ int rules_scan(struct rules_hits *out, const struct rules *r, const char *path, 
 		struct rules_hit *h;
 		if (ig[i].reason || !is_changed(changed, n_changed, ig[i].line))
 			continue;
+		if (out->n - first >= RULES_MAX_SPANS)
+			break;
 		if ((error = hits_push(&h, out)) < 0)
 			goto cleanup;
 		h->rule = &r->v[r->ignore_meta].info;
@@ -827,7 +918,7 @@ int rules_scan(struct rules_hits *out, const struct rules *r, const char *path, 
 			error = trb_err_oom();
 			goto cleanup;
 		}
-		if ((error = snippet(&h->snippet, r, &t, ig[i].line, &sp)) < 0)
+		if ((error = snippet(&h->snippet, r, &t, ig[i].line, t.line_off[ig[i].line - 1], &sp)) < 0)
 			goto cleanup;
 	}
 	if (out->n - first > 1)

@@ -266,7 +266,7 @@ bool rules_check_private_key(const struct rules_cand *c)
 size_t rules_block_end(const char *s, size_t len, size_t from)
 {
 	const char *end_marker;
-	size_t i, lim = from + 65536;
+	size_t i, lim = from + 16384;   /* a 4096-bit RSA key in PEM is about 3.3 KB */
 
 	if (lim > len)
 		lim = len;
@@ -281,7 +281,7 @@ size_t rules_block_end(const char *s, size_t len, size_t from)
 	}
 	/* No END marker: the body runs while lines hold only base64 and PEM headers. */
 	i = from;
-	while (i < len) {
+	while (i < lim) {
 		size_t e = i;
 		bool ok = true;
 		while (e < len && s[e] != '\n') {

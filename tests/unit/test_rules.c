@@ -731,6 +731,31 @@ static void test_catastrophic_pattern_stops_at_the_limit(void **state)
 	config_free(c);
 }
 
+static void test_a_file_full_of_secrets_is_capped(void **state)
+{
+	struct rules *r = builtins();
+	struct rules_hits h;
+	struct trb_buf text = TRB_BUF_INIT(TRB_LIMIT_FILE), out = TRB_BUF_INIT(TRB_LIMIT_FILE);
+	clock_t t0 = clock();
+	int i;
+
+	(void)state;
+	for (i = 0; i < 6000; i++)
+		trb_buf_printf(&text, "t%d = '%s'; token = 'ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n", i, github());
+	rules_hits_init(&h);
+	assert_int_equal(rules_scan(&h, r, "dump.py", DIFF_LANG_PYTHON, text.ptr, text.len, NULL, 0), 0);
+	assert_int_equal(h.n, 4096);
+	assert_int_equal(h.n_warnings, 1);
+	assert_non_null(strstr(h.warnings[0], "dump.py: more than 20000 matches (4096 secrets)"));
+	/* Redaction cannot vouch for the rest, so it refuses rather than send them. */
+	assert_int_equal(rules_redact(&out, r, text.ptr, text.len), TRB_ELIMIT);
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
+	rules_hits_dispose(&h);
+	trb_buf_dispose(&text);
+	trb_buf_dispose(&out);
+	rules_free(r);
+}
+
 static void test_hostile_text_is_handled(void **state)
 {
 	struct rules *r = builtins();
@@ -802,6 +827,7 @@ int main(void)
 		cmocka_unit_test(test_policy_rule_paths_and_languages),
 		cmocka_unit_test(test_policy_rule_errors_name_the_rule),
 		cmocka_unit_test(test_catastrophic_pattern_stops_at_the_limit),
+		cmocka_unit_test(test_a_file_full_of_secrets_is_capped),
 		cmocka_unit_test(test_hostile_text_is_handled),
 		cmocka_unit_test(test_every_builtin_is_documented_and_well_formed),
 	};
