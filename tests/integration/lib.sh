@@ -78,7 +78,9 @@ plan_json() {
 # port; sets FAKE_URL. Every request it receives is logged to $TMP/fake.log.
 start_fake() {
 	local i
+	[ -z "$FAKE_PID" ] || { kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null || true; }
 	rm -f "$TMP/fake.port"
+	: > "$TMP/fake.log"
 	python3 tests/fake_provider.py --port-file "$TMP/fake.port" --script "$1" --log "$TMP/fake.log" &
 	FAKE_PID=$!
 	for i in $(seq 1 400); do
