@@ -54,9 +54,9 @@ static void md_location(struct trb_buf *out, const char *path, uint32_t first, u
 	trb_buf_dispose(&loc);
 }
 
-static void md_flow_list(struct trb_buf *out, const struct finding *f)
+static void md_flow_list(struct trb_buf *out, const struct finding *f, unsigned shift)
 {
-	size_t i, n = f->n_flow < CAP_FLOW_STEPS ? f->n_flow : CAP_FLOW_STEPS;
+	size_t steps = CAP_FLOW_STEPS >> shift, i, n = f->n_flow < steps ? f->n_flow : steps;
 
 	trb_buf_puts(out, "**Data flow:**\n\n");
 	for (i = 0; i < n; i++) {
@@ -64,7 +64,7 @@ static void md_flow_list(struct trb_buf *out, const struct finding *f)
 		md_location(out, f->flow[i].path, f->flow[i].line, f->flow[i].line);
 		if (nonempty(f->flow[i].note)) {
 			trb_buf_puts(out, " ");
-			md(out, f->flow[i].note, CAP_NOTE);
+			md(out, f->flow[i].note, CAP_NOTE >> shift);
 		}
 		trb_buf_putc(out, '\n');
 	}
@@ -109,7 +109,7 @@ static void md_flow_mermaid(struct trb_buf *out, const struct finding *f)
 }
 
 static void md_patch(struct trb_buf *out, const struct finding *f, md_flavor_t flavor,
-		     uint32_t first, uint32_t last, uint32_t line)
+		     uint32_t first, uint32_t last, uint32_t line, unsigned shift)
 {
 	struct trb_buf sug = TRB_BUF_INIT(CAP_PATCH);
 	struct patch p;
@@ -125,7 +125,7 @@ static void md_patch(struct trb_buf *out, const struct finding *f, md_flavor_t f
 		}
 		return;
 	}
-	if (strlen(f->patch.diff) > CAP_PATCH) {
+	if (strlen(f->patch.diff) > (CAP_PATCH >> shift)) {
 		trb_buf_puts(out, "_A patch that applies cleanly was proposed; it is too long to show here "
 				  "(see findings.json)._\n\n");
 		return;
@@ -158,13 +158,14 @@ static void md_patch(struct trb_buf *out, const struct finding *f, md_flavor_t f
 		trb_buf_puts(out, "\n</details>\n\n");
 	}
 	if (nonempty(f->patch.explanation)) {
-		md_block(out, f->patch.explanation, CAP_NOTE * 5);
+		md_block(out, f->patch.explanation, (CAP_NOTE * 5) >> shift);
 		trb_buf_puts(out, "\n\n");
 	}
 }
 
-int report_md_finding(struct trb_buf *out, const struct finding *f, md_flavor_t flavor,
-		      uint32_t comment_first, uint32_t comment_last, uint32_t comment_line)
+/* shift: every cap divided by 2^shift (the compact retry for a body over the limit) */
+static void md_finding(struct trb_buf *out, const struct finding *f, md_flavor_t flavor,
+		       uint32_t comment_first, uint32_t comment_last, uint32_t comment_line, unsigned shift)
 {
 	unsigned cwe = report_cwe_num(f);
 	struct trb_buf rid = TRB_BUF_INIT(256);
@@ -172,7 +173,7 @@ int report_md_finding(struct trb_buf *out, const struct finding *f, md_flavor_t 
 	if (flavor != MD_FLAVOR_SUMMARY) {
 		trb_buf_printf(out, "%s **%s** \xc2\xb7 **", report_sev_icon(f->severity),
 			       report_sev_label(f->severity));
-		md(out, nonempty(f->title) ? f->title : "(untitled)", CAP_TITLE);
+		md(out, nonempty(f->title) ? f->title : "(untitled)", CAP_TITLE >> shift);
 		trb_buf_puts(out, "**\n\n");
 	}
 	md_location(out, f->path, report_line(f), report_end_line(f));
@@ -192,32 +193,34 @@ int report_md_finding(struct trb_buf *out, const struct finding *f, md_flavor_t 
 		trb_buf_puts(out, " \xc2\xb7 **blocks the merge**");
 	trb_buf_puts(out, "\n\n");
 	trb_buf_dispose(&rid);
+	if (shift)
+		trb_buf_puts(out, "_Shortened to fit the platform's comment limit; findings.json has every field in full._\n\n");
 	if (f->pre_existing)
 		trb_buf_puts(out, "_Pre-existing: this code was not changed by the merge request, but the change "
 				  "touches it._\n\n");
 	if (nonempty(f->description)) {
-		md_block(out, f->description, CAP_DESCRIPTION);
+		md_block(out, f->description, CAP_DESCRIPTION >> shift);
 		trb_buf_puts(out, "\n\n");
 	}
 	if (nonempty(f->exploit_scenario)) {
 		trb_buf_puts(out, "**Exploit scenario:** ");
-		md_block(out, f->exploit_scenario, CAP_SCENARIO);
+		md_block(out, f->exploit_scenario, CAP_SCENARIO >> shift);
 		trb_buf_puts(out, "\n\n");
 	}
 	if (f->n_flow) {
 		if (flavor == MD_FLAVOR_SUMMARY)
 			md_flow_mermaid(out, f);
 		else
-			md_flow_list(out, f);
+			md_flow_list(out, f, shift);
 	}
 	if (nonempty(f->recommendation)) {
 		trb_buf_puts(out, "**Recommendation:** ");
-		md_block(out, f->recommendation, CAP_RECOMMENDATION);
+		md_block(out, f->recommendation, CAP_RECOMMENDATION >> shift);
 		trb_buf_puts(out, "\n\n");
 	}
 	if (f->verification.done && nonempty(f->verification.reason)) {
 		trb_buf_puts(out, "**Verifier:** ");
-		md_block(out, f->verification.reason, CAP_REASON);
+		md_block(out, f->verification.reason, CAP_REASON >> shift);
 		if (nonempty(f->verification.model)) {
 			trb_buf_puts(out, " (");
 			md(out, f->verification.model, 100);
@@ -227,10 +230,10 @@ int report_md_finding(struct trb_buf *out, const struct finding *f, md_flavor_t 
 	}
 	if (f->status == FINDING_SUPPRESSED && f->suppression.present) {
 		trb_buf_puts(out, "**Suppressed:** ");
-		md(out, nonempty(f->suppression.reason) ? f->suppression.reason : "no reason given", CAP_REASON);
+		md(out, nonempty(f->suppression.reason) ? f->suppression.reason : "no reason given", CAP_REASON >> shift);
 		trb_buf_puts(out, "\n\n");
 	}
-	md_patch(out, f, flavor, comment_first, comment_last, comment_line);
+	md_patch(out, f, flavor, comment_first, comment_last, comment_line, shift);
 	if (flavor != MD_FLAVOR_SUMMARY) {
 		trb_buf_puts(out, "<sub>tribunal \xc2\xb7 ");
 		md(out, f->id ? f->id : "?", 20);
@@ -238,7 +241,27 @@ int report_md_finding(struct trb_buf *out, const struct finding *f, md_flavor_t 
 		report_marker(out, f);
 		trb_buf_putc(out, '\n');
 	}
-	return trb_buf_error(out);
+}
+
+int report_md_finding(struct trb_buf *out, const struct finding *f, md_flavor_t flavor,
+		      uint32_t comment_first, uint32_t comment_last, uint32_t comment_line)
+{
+	struct trb_buf one = TRB_BUF_INIT(TRB_LIMIT_FILE);
+	unsigned shift;
+	int error = 0;
+
+	/* the caps keep a body far under the limit; should the fields still add up past it, the
+	 * same body is built again with every cap halved, until it fits */
+	for (shift = 0; shift < 8; shift++) {
+		trb_buf_clear(&one);
+		md_finding(&one, f, flavor, comment_first, comment_last, comment_line, shift);
+		if ((error = trb_buf_error(&one)) < 0 || one.len <= REPORT_COMMENT_MAX_BYTES)
+			break;
+	}
+	if (error == 0)
+		trb_buf_put(out, one.ptr, one.len);
+	trb_buf_dispose(&one);
+	return error ? error : trb_buf_error(out);
 }
 
 int report_md_finding_line(struct trb_buf *out, const struct finding *f)
