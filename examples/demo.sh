@@ -25,3 +25,14 @@ git -C "$REPO" commit -q -m "search, refunds, longer names"
 echo "demo repository: $REPO (main..feature/search)"
 echo
 "$TRIBUNAL" plan --repo "$REPO" --base main --head feature/search
+echo
+OUT=${DEMO_OUT:-$(dirname "$HERE")/build/demo-out}
+rc=0
+"$TRIBUNAL" scan --repo "$REPO" --base main --head feature/search --out "$OUT" || rc=$?
+echo
+case $rc in
+0) echo "demo: the gate passed (without an API key only the deterministic rules ran; set ANTHROPIC_API_KEY for the full review)" ;;
+1) echo "demo: the gate failed, as it should: the demo merge request adds vulnerabilities" ;;
+*) echo "demo: tribunal scan exited with $rc" >&2; exit "$rc" ;;
+esac
+echo "demo: open $OUT/summary.md or $OUT/report.html"
