@@ -125,7 +125,7 @@ static void md_patch(struct trb_buf *out, const struct finding *f, md_flavor_t f
 		}
 		return;
 	}
-	if (strlen(f->patch.diff) > (CAP_PATCH >> shift)) {
+	if (strlen(f->patch.diff) > ((size_t)CAP_PATCH >> shift)) {
 		trb_buf_puts(out, "_A patch that applies cleanly was proposed; it is too long to show here "
 				  "(see findings.json)._\n\n");
 		return;
