@@ -135,8 +135,15 @@ static int normalize(struct trb_buf *out, struct agents_tools *t, const char *pa
 			struct trb_buf oldp = TRB_BUF_INIT(4096), newp = TRB_BUF_INIT(4096);
 			header_path(&oldp, p + 4, n - 4);
 			header_path(&newp, pl.p[i + 1] + 4, pl.n[i + 1] - 4);
-			trb_buf_printf(out, "diff --git a/%s b/%s\n--- a/%s\n+++ b/%s\n", trb_buf_cstr(&oldp),
-				       trb_buf_cstr(&newp), trb_buf_cstr(&oldp), trb_buf_cstr(&newp));
+			if (strcmp(trb_buf_cstr(&oldp), "/dev/null") == 0)
+				trb_buf_printf(out, "diff --git a/%s b/%s\nnew file mode 100644\n--- /dev/null\n+++ b/%s\n",
+					       trb_buf_cstr(&newp), trb_buf_cstr(&newp), trb_buf_cstr(&newp));
+			else if (strcmp(trb_buf_cstr(&newp), "/dev/null") == 0)
+				trb_buf_printf(out, "diff --git a/%s b/%s\ndeleted file mode 100644\n--- a/%s\n+++ /dev/null\n",
+					       trb_buf_cstr(&oldp), trb_buf_cstr(&oldp), trb_buf_cstr(&oldp));
+			else
+				trb_buf_printf(out, "diff --git a/%s b/%s\n--- a/%s\n+++ b/%s\n", trb_buf_cstr(&oldp),
+					       trb_buf_cstr(&newp), trb_buf_cstr(&oldp), trb_buf_cstr(&newp));
 			git_blob_free(blob);
 			blob = NULL;
 			lines_dispose(&file);
@@ -160,6 +167,19 @@ static int normalize(struct trb_buf *out, struct agents_tools *t, const char *pa
 			while (j < pl.count && !starts(pl.p[j], pl.n[j], "@@ -") && !starts(pl.p[j], pl.n[j], "diff --git ") &&
 			       !(starts(pl.p[j], pl.n[j], "--- ") && j + 1 < pl.count && starts(pl.p[j + 1], pl.n[j + 1], "+++ "))) {
 				char c = pl.n[j] ? pl.p[j][0] : ' ';
+				if (c == '\\') {
+					j++;   /* "\ No newline at end of file" */
+					continue;
+				}
+				if (c != ' ' && c != '-' && c != '+') {
+					/* a context line whose leading space the model dropped */
+					pre[n_pre] = pl.p[j];
+					pre_n[n_pre++] = pl.n[j];
+					oldc++;
+					newc++;
+					j++;
+					continue;
+				}
 				if (c == ' ' || c == '-') {
 					pre[n_pre] = pl.n[j] ? pl.p[j] + 1 : pl.p[j];
 					pre_n[n_pre++] = pl.n[j] ? pl.n[j] - 1 : 0;
@@ -187,12 +207,13 @@ static int normalize(struct trb_buf *out, struct agents_tools *t, const char *pa
 				trb_buf_printf(out, "@@ -%zu,%zu +%ld,%zu @@\n", at, oldc, ns < 0 ? 0 : ns, newc);
 			}
 			for (i = i + 1; i < j; i++) {
-				if (pl.n[i] == 0)
-					trb_buf_puts(out, " \n");
-				else {
-					trb_buf_put(out, pl.p[i], pl.n[i]);
-					trb_buf_putc(out, '\n');
-				}
+				char c0 = pl.n[i] ? pl.p[i][0] : ' ';
+				if (c0 == '\\')
+					continue;
+				if (pl.n[i] == 0 || (c0 != ' ' && c0 != '-' && c0 != '+'))
+					trb_buf_putc(out, ' ');
+				trb_buf_put(out, pl.p[i], pl.n[i]);
+				trb_buf_putc(out, '\n');
 			}
 			delta += (long)newc - (long)oldc;
 			continue;
