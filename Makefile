@@ -26,7 +26,7 @@ DEBIAN_PKGS = build-essential pkg-config git clang libclang-rt-14-dev llvm \
 	libgit2-dev libcurl4-openssl-dev libcjson-dev libyaml-dev libxml2-dev libxml2-utils \
 	libpcre2-dev libcmocka-dev python3 jq time ca-certificates
 
-.PHONY: all deps demo test unit integration asan fuzz bench install clean lint
+.PHONY: all deps demo test unit integration asan fuzz bench eval install clean lint
 all: $(BUILD)/tribunal
 
 $(BUILD)/obj/%.o: %.c
@@ -94,6 +94,10 @@ fuzz: $(BUILD)/gen/prompts.c
 
 bench: $(BUILD)/tribunal
 	sh bench/run.sh $(CURDIR)/$(BUILD)/tribunal
+
+# precision and recall on bench/eval with whatever real provider the environment configures
+eval: $(BUILD)/tribunal
+	sh bench/eval/run.sh $(CURDIR)/$(BUILD)/tribunal
 
 install: $(BUILD)/tribunal
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
