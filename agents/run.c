@@ -164,8 +164,10 @@ oom:
 
 static void conv_submit(struct conv *c)
 {
+	/* longest remaining chain first: a finder still has its verifiers, patcher and re-verification
+	 * ahead, so finders go before verifiers, and so on; within a stage, later turns first */
 	c->req.turn = c->turns;
-	c->req.priority = (int)c->turns + (c->kind == CONV_FINDER ? 0 : 1);
+	c->req.priority = 1000 - 100 * (int)c->kind + (int)c->turns;
 	if (llm_submit(c->r->o->llm, &c->req, on_reply, c) < 0) {
 		/* cannot happen for well-formed requests; end the conversation as a failure */
 		fail_oom(c->r);
