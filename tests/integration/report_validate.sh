@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every report format through the official validators (../shared/validate/validate): the cmocka
 # test for report/ writes its outputs (a fixture with every status and hostile text, an empty
-# record, 3,000 findings, a shard) into $TRIBUNAL_REPORT_OUT; this script validates each file:
+# record, a shard whose results and comments hit the caps) into $TRIBUNAL_REPORT_OUT; this script validates each file:
 # SARIF (JSON schema + Microsoft multitool with the GitHub rules), GitLab SAST, code quality,
 # JUnit, findings.json against docs/findings.schema.json, and the rest for well-formedness.
 . "$(dirname "$0")/lib.sh"
@@ -16,12 +16,22 @@ TRIBUNAL_REPORT_OUT=$OUT "$TEST_BIN" >"$TMP/test.log" 2>&1 || { cat "$TMP/test.l
 [ -d "$OUT/fixture" ] || die "test_report wrote nothing into $OUT"
 
 fail=0
+# the validators take seconds per file (node, the .NET multitool): run them side by side
+n=0
 for d in "$OUT"/*/; do
 	d=${d%/}
-	"$VALIDATE" sarif "$d/results.sarif" || fail=1
-	"$VALIDATE" gitlab-sast "$d/gl-sast-report.json" || fail=1
-	"$VALIDATE" codequality "$d/gl-code-quality-report.json" || fail=1
-	"$VALIDATE" junit "$d/junit.xml" || fail=1
+	for kv in sarif:results.sarif gitlab-sast:gl-sast-report.json codequality:gl-code-quality-report.json junit:junit.xml; do
+		n=$((n + 1))
+		( "$VALIDATE" "${kv%%:*}" "$d/${kv#*:}" > "$TMP/v$n.log" 2>&1; echo $? > "$TMP/v$n.rc" ) &
+	done
+done
+wait
+for i in $(seq 1 "$n"); do
+	cat "$TMP/v$i.log"
+	[ "$(cat "$TMP/v$i.rc")" = 0 ] || fail=1
+done
+for d in "$OUT"/*/; do
+	d=${d%/}
 	for f in findings.json github-review.json gitlab-discussions.json; do
 		python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$d/$f" \
 			|| { echo "FAIL json $d/$f"; fail=1; }

@@ -818,12 +818,34 @@ static void test_step_summary_appends_within_one_mib(void **state)
 	assert_true((size_t)st.st_size <= 1000000);
 	snprintf(path, sizeof(path), "%s/audit.jsonl", out);
 	assert_int_not_equal(stat(path, &st), 0);   /* llm/ writes that one */
-	export_dir("many", fs, NULL);
 	{
 		char cmd[600];
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 		assert_int_equal(system(cmd), 0);
 	}
+	findings_free(fs);
+}
+
+/* The limits' notes (results left out, a shard's category) must be valid too: exported for the
+ * validators with 200 findings and a cap of 50 SARIF results. */
+static void test_export_truncated_shard(void **state)
+{
+	struct findings *fs = many(200);
+	struct report_options o;
+
+	(void)state;
+	fs->run.shard = xstrdup("2/3");
+	fs->unreviewed = calloc(1, sizeof(*fs->unreviewed));
+	assert_non_null(fs->unreviewed);
+	fs->n_unreviewed = 1;
+	fs->unreviewed[0].unit = 7;
+	fs->unreviewed[0].reason = xstrdup("no credentials");
+	report_options_init(&o);
+	o.sarif_max_results = 50;
+	o.review_max_comments = 5;
+	o.checkout_uri = "file:///home/runner/work/shop/shop/";
+	o.repository_uri = "https://github.com/acme/shop";
+	export_dir("limits", fs, &o);
 	findings_free(fs);
 }
 
@@ -1025,7 +1047,6 @@ static void test_merged_shards_report_like_one_job(void **state)
 	trb_buf_clear(&a);
 	assert_int_equal(report_sarif(&a, merged, &o), 0);
 	assert_non_null(strstr(trb_buf_cstr(&a), "\"id\": \"tribunal/scan-0001\""));
-	export_dir("shard-2", parts[1], NULL);
 	trb_buf_dispose(&a);
 	trb_buf_dispose(&b);
 	findings_free(parts[0]);
@@ -1064,6 +1085,7 @@ int main(void)
 		cmocka_unit_test(test_sarif_caps_results_by_severity_with_a_note),
 		cmocka_unit_test(test_summary_fits_its_budget),
 		cmocka_unit_test(test_step_summary_appends_within_one_mib),
+		cmocka_unit_test(test_export_truncated_shard),
 		cmocka_unit_test(test_empty_record_is_valid_everywhere),
 		cmocka_unit_test(test_formats_parse),
 		cmocka_unit_test(test_write_all_writes_only_selected),
