@@ -1,0 +1,57 @@
+# Without a provider key, scan still runs the diff and the rules, writes every report, and says
+# loudly in each that no agent reviewed the code; require_agents: true turns that into exit 3.
+# Also: --format picks a subset, --dry-run calls nothing, an empty diff passes with a note.
+. tests/integration/lib.sh
+
+R=$TMP/repo
+new_repo "$R"
+printf 'import os\n\ndef run(cmd):\n    return 0\n' > "$R/tool.py"
+commit "$R" base
+printf 'import os\n\ndef run(cmd):\n    return os.system("ls " + cmd)\n' > "$R/tool.py"
+printf 'password = "%s"\ntoken = "ghp_%s"\n' "$(head -c 300 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 24)" \
+	"$(head -c 400 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 36)" > "$R/conf.py"
+commit "$R" head
+
+expect_rc 1 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o"
+expect_in "$OUT" "NO AGENT REVIEWED THIS CODE"
+expect_in "$OUT" "ANTHROPIC_API_KEY"
+for f in summary.md results.sarif junit.xml report.html github-review.json gitlab-discussions.json; do
+	grep -q "NO AGENT REVIEWED THIS CODE" "$TMP/o/$f" || die "$f does not say that no agent reviewed the code"
+done
+F=$TMP/o/findings.json
+jq -e '.run.agents_ran == false and .not_reviewed[0].reason == "no credentials: ANTHROPIC_API_KEY is not set"' "$F" \
+	>/dev/null || die "run record: $(jq -c '{run: .run.agents_ran, nr: .not_reviewed}' "$F")"
+# the dangerous API hint becomes a finding on its own when no agent reviews the unit
+jq -e '[.findings[] | select(.source == "rule" and .cwe == "CWE-78")] | length >= 1' "$F" >/dev/null \
+	|| die "os.system with concatenation was not reported: $(jq -c '[.findings[] | {rule_id, cwe}]' "$F")"
+jq -e '[.findings[] | select(.cwe == "CWE-798")] | length == 2' "$F" >/dev/null || die "the secrets were not reported"
+# the token (a precise format) gates; the heuristic hints (lower confidence) do not
+jq -e '[.findings[] | select(.gating)] | map(.rule_id) == ["secret-github-token"]' "$F" >/dev/null \
+	|| die "gating: $(jq -c '[.findings[] | {rule_id, gating, confidence}]' "$F")"
+[ ! -s "$TMP/o/audit.jsonl" ] || die "audit.jsonl has lines although no model was called"
+validate_reports "$TMP/o"
+
+printf 'version: 1\nrequire_agents: true\n' > "$TMP/strict.yml"
+expect_rc 3 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o2" --policy "$TMP/strict.yml"
+[ -s "$TMP/o2/findings.json" ] || die "exit 3 must still write the reports"
+
+# monitor mode never fails the job, but still writes every report with the verdict
+printf 'version: 1\nmode: monitor\n' > "$TMP/monitor.yml"
+expect_rc 0 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o3" --policy "$TMP/monitor.yml"
+jq -e '.run.gate.result == "fail"' "$TMP/o3/findings.json" >/dev/null || die "monitor mode lost the verdict"
+grep -q "mode: monitor" "$TMP/o3/summary.md" || die "the summary does not say the gate is not enforced"
+
+# --format picks a subset; an unknown name is a usage error
+expect_rc 1 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o4" --format sarif,junit
+[ "$(ls "$TMP/o4" | sort | tr '\n' ' ')" = "junit.xml results.sarif " ] || die "--format wrote: $(ls "$TMP/o4")"
+expect_rc 2 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o5" --format sarfi
+expect_in "$OUT" "did you mean 'sarif'"
+
+# --dry-run with a key: no request is sent (there is no server at this address)
+expect_rc 1 env ANTHROPIC_API_KEY=k ANTHROPIC_BASE_URL=http://127.0.0.1:9 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o6" --dry-run
+jq -e '.not_reviewed[0].reason | test("dry run")' "$TMP/o6/findings.json" >/dev/null || die "dry run not recorded"
+
+# an empty diff passes, with a note
+expect_rc 0 "$TRIBUNAL" scan --repo "$R" --base main --head main --out "$TMP/o7"
+jq -e '.findings == [] and .run.gate.result == "pass"' "$TMP/o7/findings.json" >/dev/null || die "empty diff"
+grep -q "changes no files" "$TMP/o7/summary.md" || die "the empty diff is not explained"
