@@ -39,10 +39,16 @@ void cmd_report_error(const struct cmd_opts *o, const char *context);
 int cmd_plan(struct cmd_opts *o);
 int cmd_policy(struct cmd_opts *o);
 int cmd_scan(struct cmd_opts *o);
+int cmd_merge(struct cmd_opts *o);
+
+struct config;
+struct findings;
+/* The exit status of a finished scan (or merge): 3 when incomplete and the policy says so, 1 when
+ * a blocking gate failed, else 0. */
+int cmd_exit_status(const struct findings *fs, const struct config *policy, bool agents_possible);
 /* mkdir -p; TRB_EIO naming the directory. */
 int cmd_mkdirs(const char *dir);
 
-struct config;
 struct diff;
 /* The policy for a scan of d: --policy FILE, else .tribunal.yml from the base commit (or the
  * head with --policy-from head), else the default. *source is "file", "base", "head" or

@@ -109,11 +109,19 @@ static const char usage_publish[] =
 static const char usage_merge[] =
 	"usage: tribunal merge DIR... --out DIR\n"
 	"\n"
-	"Merges the outputs of 'tribunal scan --shard I/N' runs into one set of reports and one gate\n"
-	"decision, as if one job had reviewed every unit.\n"
+	"Merges the outputs of 'tribunal scan --shard I/N' runs (each DIR holds a findings.json) into\n"
+	"one set of reports and one gate decision, as if one job had reviewed every unit. The gate is\n"
+	"recomputed with the policy the scans used: --policy FILE, else .tribunal.yml of the base commit\n"
+	"in --repo; without a repository the shards' verdicts are combined.\n"
 	"\n"
 	"options:\n"
 	"  -o, --out DIR         where the merged reports are written (required)\n"
+	"  --format LIST         a subset of the reports, as for scan (default: all but audit)\n"
+	"  --repo DIR            the repository the shards scanned (default: .)\n"
+	"  --policy FILE         the policy file the scans were given\n"
+	"  --policy-from base|head   as for scan\n"
+	"  -v, --verbose         more detail on stderr\n"
+	"  -q, --quiet           errors only\n"
 	"  -h, --help            show this help\n";
 
 static const char usage_version[] =
@@ -253,8 +261,12 @@ static int dispatch(int argc, char **argv)
 		return run_simple("publish", usage_publish, allowed, 3, argc - 2, argv + 2);
 	}
 	if (strcmp(sub, "merge") == 0) {
-		static const cmd_opt_t allowed[] = {OPT_OUT, OPT_HELP};
-		return run_simple("merge", usage_merge, allowed, 2, argc - 2, argv + 2);
+		static const cmd_opt_t allowed[] = {OPT_OUT, OPT_FORMAT, OPT_REPO, OPT_POLICY, OPT_POLICY_FROM,
+			OPT_VERBOSE, OPT_QUIET, OPT_HELP};
+		if ((rc = cmd_parse(&o, "merge", allowed, sizeof(allowed) / sizeof(allowed[0]), argc - 2, argv + 2)) == 0)
+			rc = o.val[OPT_HELP] ? (fputs(usage_merge, stdout), EXIT_PASS) : cmd_merge(&o);
+		cmd_opts_dispose(&o);
+		return rc;
 	}
 	fprintf(stderr, "tribunal: unknown command '%.64s'\nTry 'tribunal --help'.\n", sub);
 	return EXIT_USAGE;

@@ -229,7 +229,7 @@ static int rule_findings(struct findings *fs, const struct rules_hits *hits, con
 	return 0;
 }
 
-static int exit_status(const struct findings *fs, const struct config *policy, bool agents_possible)
+int cmd_exit_status(const struct findings *fs, const struct config *policy, bool agents_possible)
 {
 	size_t i;
 	bool incomplete = false;
@@ -410,7 +410,7 @@ int cmd_scan(struct cmd_opts *o)
 	if (report_console(&console, fs, out_dir, formats, isatty(STDOUT_FILENO)) == 0)
 		fputs(trb_buf_cstr(&console), stdout);
 	fflush(stdout);
-	rc = exit_status(fs, policy, agents_possible);
+	rc = cmd_exit_status(fs, policy, agents_possible);
 	goto done;
 oom:
 	fprintf(stderr, "tribunal: error: out of memory\n");

@@ -237,7 +237,7 @@ static void run_json(struct w *w, const struct findings_run *r)
 	w_uint(w, "cache_read", r->tokens_cache_read);
 	w_uint(w, "cache_write", r->tokens_cache_write);
 	w_close(w, '}');
-	w_double(w, "cost_usd", r->cost_usd);
+	w_double(w, "cost_usd", round(r->cost_usd * 1e6) / 1e6);  /* micro-dollars: sums of shards print the same */
 	w_bool(w, "agents_ran", r->agents_ran);
 	w_strv(w, "notices", r->notices, r->n_notices);
 	w_open(w, "gate", '{');

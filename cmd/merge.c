@@ -1,0 +1,140 @@
+/* cmd/merge.c: `tribunal merge DIR... --out DIR`: the reports of sharded scans as one job. */
+#include "cmd/cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "diff/diff.h"
+#include "findings/findings.h"
+#include "report/report.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/sha256.h"
+
+#define FINDINGS_MAX_BYTES ((size_t)512 * 1024 * 1024)
+
+/* The policy the shards ran with: --policy FILE, else .tribunal.yml of the merged run's base
+ * commit (as scan reads it); NULL when no repository is at hand. */
+static int merge_policy(struct config **out, const char **source, const struct findings *fs, struct cmd_opts *o)
+{
+	struct diff_spec spec = {0};
+	struct diff *d = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (!o->val[OPT_POLICY] && !fs->run.base)
+		return 0;
+	spec.base = fs->run.base;
+	spec.head = fs->run.head;
+	spec.source = DIFF_SOURCE_FLAGS;
+	if (!o->val[OPT_POLICY] && diff_open(&d, o->val[OPT_REPO] ? o->val[OPT_REPO] : ".", &spec) < 0) {
+		trb_err_clear();
+		return 0;   /* no repository: the shards' verdicts are combined instead */
+	}
+	rc = cmd_load_policy(out, source, d, o);
+	diff_free(d);
+	return rc;
+}
+
+int cmd_merge(struct cmd_opts *o)
+{
+	struct findings **parts = NULL, *merged = NULL;
+	struct config *policy = NULL;
+	struct report_options ro;
+	struct trb_buf path = TRB_BUF_INIT(4096), console = TRB_BUF_INIT(TRB_LIMIT_REPORT);
+	const char *out_dir = o->val[OPT_OUT], *source = "default";
+	unsigned formats = REPORT_ALL & ~REPORT_BIT(REPORT_AUDIT);
+	size_t i;
+	int rc = EXIT_USAGE;
+
+	report_options_init(&ro);
+	if (!out_dir || o->n_args == 0) {
+		fprintf(stderr, "tribunal merge: expected DIR... --out DIR\nTry 'tribunal merge --help'.\n");
+		goto done;
+	}
+	if (o->val[OPT_FORMAT] && report_formats_parse(&formats, o->val[OPT_FORMAT]) < 0) {
+		fprintf(stderr, "tribunal merge: %s\nTry 'tribunal merge --help'.\n", trb_err_msg());
+		goto done;
+	}
+	if (!(parts = calloc(o->n_args, sizeof(*parts))))
+		goto oom;
+	for (i = 0; i < o->n_args; i++) {
+		char *text = NULL;
+		size_t len = 0;
+		int error;
+		trb_buf_clear(&path);
+		trb_buf_printf(&path, "%s/findings.json", o->args[i]);
+		if (trb_buf_error(&path) < 0 || cmd_read_file(&text, &len, trb_buf_cstr(&path), FINDINGS_MAX_BYTES) < 0) {
+			cmd_report_error(o, NULL);
+			goto done;
+		}
+		error = findings_from_json(&parts[i], text, len, trb_buf_cstr(&path));
+		free(text);
+		if (error < 0) {
+			cmd_report_error(o, NULL);
+			goto done;
+		}
+	}
+	if (findings_merge(&merged, parts, o->n_args) < 0) {
+		cmd_report_error(o, NULL);
+		goto done;
+	}
+	if (merge_policy(&policy, &source, merged, o) != 0)
+		goto done;
+	if (policy) {
+		/* the same gate as one job: recomputed over every shard's findings */
+		char *yaml = NULL, hash[65];
+		if (config_to_yaml(&yaml, policy) < 0)
+			goto oom;
+		trb_sha256_hex(hash, yaml, strlen(yaml));
+		free(yaml);
+		if (merged->run.policy_sha256 && strcmp(hash, merged->run.policy_sha256) != 0) {
+			fprintf(stderr, "tribunal merge: error: the policy (%s) differs from the one the shards ran with; "
+				"pass the same --policy the scans used\n", source);
+			goto done;
+		}
+		if (findings_gate(merged, policy) < 0)
+			goto oom;
+	} else {
+		const char *note = "The gate was combined from the shards' verdicts: no repository or --policy to "
+				   "recompute it (max_findings counts per shard).";
+		char **v = realloc(merged->run.notices, (merged->run.n_notices + 1) * sizeof(*v));
+		if (!v)
+			goto oom;
+		merged->run.notices = v;
+		if (!(v[merged->run.n_notices] = strdup(note)))
+			goto oom;
+		merged->run.n_notices++;
+	}
+	if (report_options_from_env(&ro) < 0 || report_write_all(out_dir, formats, merged, &ro) < 0) {
+		cmd_report_error(o, NULL);
+		goto done;
+	}
+	if (ro.github_actions && report_annotations(&console, merged) == 0)
+		fputs(trb_buf_cstr(&console), stdout);
+	trb_buf_clear(&console);
+	if (report_console(&console, merged, out_dir, formats, isatty(STDOUT_FILENO)) == 0)
+		fputs(trb_buf_cstr(&console), stdout);
+	fflush(stdout);
+	if (policy)
+		rc = cmd_exit_status(merged, policy, merged->run.agents_ran);
+	else
+		rc = merged->run.gate_pass || merged->run.mode != CONFIG_MODE_BLOCK ? EXIT_PASS : EXIT_GATE;
+	goto done;
+oom:
+	fprintf(stderr, "tribunal: error: out of memory\n");
+	rc = EXIT_USAGE;
+done:
+	for (i = 0; parts && i < o->n_args; i++)
+		findings_free(parts[i]);
+	free(parts);
+	findings_free(merged);
+	config_free(policy);
+	report_options_dispose(&ro);
+	trb_buf_dispose(&path);
+	trb_buf_dispose(&console);
+	return rc;
+}
