@@ -126,3 +126,14 @@ grep -q "was malformed" "$TMP/fake.log" || die "the model was not told its repor
 jq -e '.not_reviewed[0].reason | test("malformed report")' "$TMP/o5/findings.json" >/dev/null \
 	|| die "bad report: $(jq -c .not_reviewed "$TMP/o5/findings.json")"
 secret_kept "$TMP/o5/findings.json"
+
+# 6. a budget too small for one call: not reviewed, "budget exhausted", nothing sent
+script escape
+start_fake "$TMP/escape.json"
+export ANTHROPIC_BASE_URL=$FAKE_URL
+printf 'version: 1\nbudget: {max_tokens: 1000}\n' > "$TMP/tiny.yml"
+expect_rc 1 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o6" --policy "$TMP/tiny.yml"
+jq -e '.not_reviewed[0].reason | test("^budget exhausted")' "$TMP/o6/findings.json" >/dev/null \
+	|| die "budget: $(jq -c .not_reviewed "$TMP/o6/findings.json")"
+[ ! -s "$TMP/fake.log" ] || die "a call was sent although the budget could not cover it"
+secret_kept "$TMP/o6/findings.json"
