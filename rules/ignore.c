@@ -138,7 +138,7 @@ void rules_ignores_free(struct rules_ignore *v, size_t n)
 int rules_ignores_parse(struct rules_ignore **out, size_t *n_out, const struct rules_text *t)
 {
 	struct rules_ignore *v = NULL;
-	size_t n = 0, off = 0;
+	size_t n = 0, cap = 0, off = 0;
 	int error = 0;
 
 	*out = NULL;
@@ -158,12 +158,14 @@ int rules_ignores_parse(struct rules_ignore **out, size_t *n_out, const struct r
 		p = m + MARKER_LEN;
 		if (p >= le || *p != ':' || !in_comment(ls, m))
 			continue;
-		g = realloc(v, (n + 1) * sizeof(*v));
-		if (!g) {
-			error = trb_err_oom();
-			goto fail;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			if (!(g = realloc(v, cap * sizeof(*v)))) {
+				error = trb_err_oom();
+				goto fail;
+			}
+			v = g;
 		}
-		v = g;
 		g = &v[n++];
 		memset(g, 0, sizeof(*g));
 		g->line = l;
