@@ -156,7 +156,9 @@ static bool spans_at_cap(const struct rules_spans *s, bool secret)
 	return s->n >= RULES_MAX_SPANS || (secret && s->n_secrets >= RULES_MAX_SECRETS);
 }
 
-/* Is off inside a line comment? Only API hints ask: a commented-out strcpy is not a call. */
+/* Is off inside a line comment, or (in a programming language) inside a one-line string literal?
+ * Only API hints ask: a commented-out strcpy is not a call, nor is "strcpy(a, b)" in a test's
+ * string. Shell and other files keep strings: CI YAML quotes whole command lines. */
 static bool in_comment(const struct rules_text *t, size_t off, diff_lang_t lang)
 {
 	uint32_t l = rules_line_of(t, off);
@@ -191,7 +193,7 @@ static bool in_comment(const struct rules_text *t, size_t off, diff_lang_t lang)
 		else if (lang == DIFF_LANG_SQL && c == '-' && i + 1 < off && s[i + 1] == '-')
 			return true;
 	}
-	return false;
+	return q != 0 && lang != DIFF_LANG_SHELL && lang != DIFF_LANG_NONE && lang != DIFF_LANG_SQL;
 }
 
 /* Structured secrets (a fixed prefix, a checksum-like shape) decide alone about their text: when

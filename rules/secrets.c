@@ -426,6 +426,9 @@ bool rules_check_generic(const struct rules_cand *c)
 		ke++;
 	if (icontains_any(s + ks, ke - ks, generic_key_deny))
 		return false;
+	/* credentialsId, secretId, token_id: names of secrets, not secrets. */
+	if (ke - ks >= 2 && lower((unsigned char)s[ke - 2]) == 'i' && lower((unsigned char)s[ke - 1]) == 'd')
+		return false;
 
 	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
 		n--;
@@ -457,6 +460,14 @@ bool rules_check_generic(const struct rules_cand *c)
 	/* Environment-style constant names and file names. */
 	if (upper_ident || (memchr(v, '.', n) && !dig && !up))
 		return false;
+	/* Slugs: lower-case words joined by - or _ ("prod-db-creds", "anthropic-key"). */
+	if (!up && !dig) {
+		bool slug = true;
+		for (i = 0; i < n && slug; i++)
+			slug = (v[i] >= 'a' && v[i] <= 'z') || v[i] == '-' || v[i] == '_';
+		if (slug)
+			return false;
+	}
 	/* UUIDs: 8-4-4-4-12 hex. */
 	if (n == 36 && v[8] == '-' && v[13] == '-' && v[18] == '-' && v[23] == '-')
 		return false;
