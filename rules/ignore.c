@@ -172,7 +172,7 @@ int rules_ignores_parse(struct rules_ignore **out, size_t *n_out, const struct r
 		if ((error = parse_one(g, p + 1, le)) < 0)
 			goto fail;
 		if (g->n_ids == 0) {
-			/* "tribunal-ignore:" and nothing: reported like a missing reason. */
+			/* A marker with no rule id: reported like a missing reason. */
 			free(g->reason);
 			g->reason = NULL;
 		}
