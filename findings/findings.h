@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "util/buf.h"
 #include "diff/diff.h"
 #include "util/sev.h"
 
@@ -176,6 +177,8 @@ const char *findings_source_name(finding_source_t s);
  * gives the same bytes). Invalid UTF-8 in any string becomes U+FFFD. *out is NUL-terminated and
  * owned by the caller (free()). Errors: TRB_ENOMEM. */
 int findings_to_json(char **out, size_t *out_len, const struct findings *fs);
+/* The same text appended to a caller's buffer (no copy of a large record); returns its error. */
+int findings_to_json_buf(struct trb_buf *out, const struct findings *fs);
 
 /* Parses findings.json text back into a new record, validating every field: types, enums, line
  * numbers (1..2^32-1, end >= start), confidence in [0,1], repository-relative paths through

@@ -91,8 +91,15 @@ static void w_str(struct w *w, const char *key, const char *s)
 
 static void w_uint(struct w *w, const char *key, unsigned long long v)
 {
+	char digits[24];
+	size_t n = sizeof(digits);
+
 	w_key(w, key);
-	trb_buf_printf(w->b, "%llu", v);
+	do {
+		digits[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	trb_buf_put(w->b, digits + n, sizeof(digits) - n);
 }
 
 /* The shortest of %.15g and %.17g that reads back as the same double */
@@ -250,15 +257,28 @@ static void run_json(struct w *w, const struct findings_run *r)
 int findings_to_json(char **out, size_t *out_len, const struct findings *fs)
 {
 	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_REPORT);
-	struct w w;
-	size_t i, j;
 	int error;
 
 	*out = NULL;
 	if (out_len)
 		*out_len = 0;
+	if ((error = findings_to_json_buf(&b, fs)) < 0) {
+		trb_buf_dispose(&b);
+		return error;
+	}
+	if (out_len)
+		*out_len = b.len;
+	*out = trb_buf_detach(&b);
+	return *out ? 0 : trb_err_oom();
+}
+
+int findings_to_json_buf(struct trb_buf *out, const struct findings *fs)
+{
+	struct w w;
+	size_t i, j;
+
 	memset(&w, 0, sizeof(w));
-	w.b = &b;
+	w.b = out;
 	w_open(&w, NULL, '{');
 	w_uint(&w, "schema_version", FINDINGS_SCHEMA_VERSION);
 	w_open(&w, "tool", '{');
@@ -293,15 +313,8 @@ int findings_to_json(char **out, size_t *out_len, const struct findings *fs)
 	}
 	w_close(&w, ']');
 	w_close(&w, '}');
-	trb_buf_putc(&b, '\n');
-	if ((error = trb_buf_error(&b)) < 0) {
-		trb_buf_dispose(&b);
-		return error;
-	}
-	if (out_len)
-		*out_len = b.len;
-	*out = trb_buf_detach(&b);
-	return *out ? 0 : trb_err_oom();
+	trb_buf_putc(out, '\n');
+	return trb_buf_error(out);
 }
 
 /* ---- reading ------------------------------------------------------------------------------ */

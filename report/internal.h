@@ -22,10 +22,14 @@
 struct jw {
 	struct trb_buf *b;
 	unsigned depth;
+	unsigned flat;              /* values at this depth and deeper go on one line; 0: never */
 	bool first[JW_MAX_DEPTH];   /* nothing written yet at this level */
 };
 
 void jw_init(struct jw *w, struct trb_buf *b);
+/* Like jw_init, but everything at depth >= flat is written on one line (SARIF: one line per
+ * location, code flow, rule; half the bytes of full indentation). */
+void jw_init_flat(struct jw *w, struct trb_buf *b, unsigned flat);
 /* key is NULL inside arrays and at the top */
 void jw_obj(struct jw *w, const char *key);
 void jw_obj_end(struct jw *w);

@@ -554,7 +554,7 @@ int report_sarif(struct trb_buf *out, const struct findings *fs, const struct re
 	}
 
 	start = out->len;
-	jw_init(&w, out);
+	jw_init_flat(&w, out, 6);
 	jw_obj(&w, NULL);
 	jw_str(&w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
 	jw_str(&w, "version", "2.1.0");
@@ -564,10 +564,12 @@ int report_sarif(struct trb_buf *out, const struct findings *fs, const struct re
 	jw_obj(&w, "driver");
 	jw_str(&w, "name", "tribunal");
 	jw_str(&w, "version", fs->run.tool_version ? fs->run.tool_version : "unknown");
+	w.flat = 7;   /* one line per rule */
 	jw_arr(&w, "rules");
 	for (i = 0; i < n_rules; i++)
 		rule(&w, &rules[i], &fs->v[rules[i].first]);
 	jw_arr_end(&w);
+	w.flat = 6;
 	jw_obj_end(&w);
 	jw_obj_end(&w);
 	automation_id(&aid, fs, o);
@@ -618,7 +620,9 @@ int report_sarif(struct trb_buf *out, const struct findings *fs, const struct re
 		for (i = 0; i < fs->n; i++)
 			if (sarif_included(&fs->v[i]))
 				included++;
+		w.flat = 7;   /* one line per notification */
 		invocation(&w, fs, included - n_sel, dropped_size);
+		w.flat = 6;
 	}
 	jw_str(&w, "columnKind", "utf16CodeUnits");
 	jw_obj(&w, "properties");

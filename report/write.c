@@ -225,15 +225,7 @@ cleanup:
 
 int report_json(struct trb_buf *out, const struct findings *fs)
 {
-	char *text = NULL;
-	size_t len = 0;
-	int error;
-
-	if ((error = findings_to_json(&text, &len, fs)) < 0)
-		return error;
-	trb_buf_put(out, text, len);
-	free(text);
-	return trb_buf_error(out);
+	return findings_to_json_buf(out, fs);
 }
 
 /* mkdir -p */

@@ -245,6 +245,18 @@ int trb_escape_json(struct trb_buf *out, const char *s, size_t len)
 #define WORD_JOINER "\xe2\x81\xa0"
 #define ELLIPSIS "\xe2\x80\xa6"
 
+/* What Markdown must not see raw anywhere in a line */
+static bool md_special(unsigned char c)
+{
+	switch (c) {
+	case '<': case '>': case '&': case '@': case '\\': case '`': case '*': case '_':
+	case '[': case ']': case '!': case '|': case '~': case '$':
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* cut: max_out is known to be exceeded, so stop where the ellipsis still fits */
 static int md_escape(struct trb_buf *out, const char *s, size_t len, bool block, size_t max_out,
 		     bool cut)
@@ -257,6 +269,18 @@ static int md_escape(struct trb_buf *out, const char *s, size_t len, bool block,
 	if (max_out < sizeof(ELLIPSIS) - 1)
 		max_out = sizeof(ELLIPSIS) - 1;
 	while (i < len) {
+		if (!line_start && !cut) {
+			/* a run of plain ASCII in one copy */
+			size_t j = i;
+			while (j < len && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7f &&
+			       !md_special((unsigned char)s[j]))
+				j++;
+			if (j > i) {
+				trb_buf_put(out, s + i, j - i);
+				i = j;
+				continue;
+			}
+		}
 		n = decode(s, len, i, &cp, &bad);
 		tn = 0;
 		if (cp == '\r') {
@@ -296,8 +320,8 @@ static int md_escape(struct trb_buf *out, const char *s, size_t len, bool block,
 			memcpy(tmp, "@" WORD_JOINER, 4);
 			tn = 4;
 			line_start = false;
-		} else if (cp < 0x80 && (strchr("\\`*_[]!|~$", (int)cp) ||
-					 (line_start && strchr("#-+=", (int)cp)))) {
+		} else if (cp < 0x80 && (md_special((unsigned char)cp) ||
+					 (line_start && (cp == '#' || cp == '-' || cp == '+' || cp == '=')))) {
 			tmp[tn++] = '\\';
 			tmp[tn++] = (char)cp;
 			line_start = false;
@@ -436,7 +460,8 @@ static int markup_escape(struct trb_buf *out, const char *s, size_t len, bool me
 	while (i < len) {
 		size_t j = i;
 		while (j < len && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7f &&
-		       !strchr(mention ? "&<>\"'@[]!`*_~$|\\" : "&<>\"'@", s[j]))
+		       !(mention ? md_special((unsigned char)s[j]) : s[j] == '@') && s[j] != '"' && s[j] != '\'' &&
+		       s[j] != '&' && s[j] != '<' && s[j] != '>')
 			j++;
 		if (j > i)
 			trb_buf_put(out, s + i, j - i);
@@ -563,11 +588,19 @@ int trb_escape_ghcmd_prop(struct trb_buf *out, const char *s, size_t len)
 
 int trb_escape_sarif_text(struct trb_buf *out, const char *s, size_t len)
 {
-	size_t i = 0, n;
+	size_t i = 0, n, j;
 	unsigned cp;
 	bool bad;
 
 	while (i < len) {
+		for (j = i; j < len && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7f && s[j] != '[' &&
+			    s[j] != ']'; j++)
+			;
+		if (j > i) {
+			trb_buf_put(out, s + i, j - i);
+			i = j;
+			continue;
+		}
 		n = decode(s, len, i, &cp, &bad);
 		if (cp == '\n' || cp == '\t' || cp == '\r')
 			trb_buf_putc(out, (char)cp);
