@@ -295,11 +295,14 @@ int report_md_verdict(struct trb_buf *out, const struct findings *fs)
 		trb_buf_puts(out, "## \xe2\x9d\x8c tribunal: gate failed\n\n");
 	if (fs->run.n_notices || fs->run.units_not_reviewed || fs->n_unreviewed) {
 		trb_buf_puts(out, "> [!WARNING]\n");
-		for (i = 0; i < fs->run.n_notices && i < 20; i++) {
+		/* bounded: the verdict heads review bodies, which have a hard size limit */
+		for (i = 0; i < fs->run.n_notices && i < 10; i++) {
 			trb_buf_puts(out, "> **");
-			md(out, fs->run.notices[i], 1000);
+			md(out, fs->run.notices[i], 600);
 			trb_buf_puts(out, "**\n>\n");
 		}
+		if (fs->run.n_notices > 10)
+			trb_buf_printf(out, "> and %zu more notices (see findings.json)\n>\n", fs->run.n_notices - 10);
 		if (fs->run.units_not_reviewed || fs->n_unreviewed) {
 			size_t n = fs->run.units_not_reviewed ? fs->run.units_not_reviewed : fs->n_unreviewed;
 			trb_buf_printf(out, "> **%zu of %zu review units were not reviewed by an agent** "
@@ -311,13 +314,13 @@ int report_md_verdict(struct trb_buf *out, const struct findings *fs)
 	trb_buf_puts(out, mode_sentence(fs->run.mode));
 	if (fs->run.n_gate_reasons) {
 		trb_buf_puts(out, fs->run.gate_pass ? " The gate noted:\n\n" : " The gate failed because:\n\n");
-		for (i = 0; i < fs->run.n_gate_reasons && i < 50; i++) {
+		for (i = 0; i < fs->run.n_gate_reasons && i < 20; i++) {
 			trb_buf_puts(out, "- ");
-			md(out, fs->run.gate_reasons[i], 1000);
+			md(out, fs->run.gate_reasons[i], 400);
 			trb_buf_putc(out, '\n');
 		}
-		if (fs->run.n_gate_reasons > 50)
-			trb_buf_printf(out, "- and %zu more reasons (see findings.json)\n", fs->run.n_gate_reasons - 50);
+		if (fs->run.n_gate_reasons > 20)
+			trb_buf_printf(out, "- and %zu more reasons (see findings.json)\n", fs->run.n_gate_reasons - 20);
 	} else {
 		trb_buf_putc(out, '\n');
 	}

@@ -50,7 +50,8 @@ struct report_options {
 	const char *repository_uri;
 	size_t sarif_max_results;       /* 0: REPORT_SARIF_MAX_RESULTS */
 	size_t review_max_comments;     /* 0: REPORT_REVIEW_MAX_COMMENTS */
-	size_t summary_max_bytes;       /* summary.md; 0: REPORT_STEP_SUMMARY_MAX - 16 KiB */
+	size_t summary_max_bytes;       /* summary.md; 0: 960,000 bytes (under GitHub's 1 MiB step
+					 * summary and GitLab's 1,000,000-character note) */
 	/* $GITHUB_STEP_SUMMARY: report_write_all() appends the summary there too, within what is
 	 * left of its 1 MiB. NULL: not written. */
 	const char *step_summary_path;
