@@ -23,6 +23,8 @@ int report_github_review(struct trb_buf *out, const struct findings *fs, const s
 
 	if ((error = report_order(&order, fs)) < 0)
 		return error;
+	/* the verdict first, so that the list below knows how much room is left */
+	report_md_verdict(&body, fs);
 	jw_init(&w, out);
 	jw_obj(&w, NULL);
 	if (fs->run.head)   /* omitted, GitHub takes the pull request's head */
@@ -50,7 +52,7 @@ int report_github_review(struct trb_buf *out, const struct findings *fs, const s
 			inline_n++;
 			continue;
 		}
-		if (rest.len > REPORT_COMMENT_MAX_BYTES - 12000) {
+		if (body.len + rest.len > REPORT_COMMENT_MAX_BYTES - 10000) {
 			rest_omitted++;
 			continue;
 		}
@@ -63,7 +65,6 @@ int report_github_review(struct trb_buf *out, const struct findings *fs, const s
 	}
 	jw_arr_end(&w);
 
-	report_md_verdict(&body, fs);
 	if (inline_n)
 		trb_buf_printf(&body, "%zu finding%s commented inline below.\n\n", inline_n, inline_n == 1 ? " is" : "s are");
 	if (rest_n) {

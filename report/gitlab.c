@@ -337,8 +337,8 @@ int report_gitlab_discussions(struct trb_buf *out, const struct findings *fs, co
 			inline_n++;
 			continue;
 		}
-		/* one general discussion lists the rest */
-		if (rest.len > REPORT_COMMENT_MAX_BYTES - 4000) {
+		/* one general discussion lists the rest (verdict ~15 KB at most, lists bounded) */
+		if (rest.len > REPORT_COMMENT_MAX_BYTES - 25000) {
 			rest_omitted++;
 			continue;
 		}

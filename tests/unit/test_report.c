@@ -706,6 +706,21 @@ static void test_review_body_stays_under_github_limit(void **state)
 		free(f->patch.diff);
 		f->patch.diff = trb_buf_detach(&d);
 	}
+	/* 100 long notices and gate reasons */
+	for (i = 0; i < fs->run.n_notices; i++)
+		free(fs->run.notices[i]);
+	free(fs->run.notices);
+	for (i = 0; i < fs->run.n_gate_reasons; i++)
+		free(fs->run.gate_reasons[i]);
+	free(fs->run.gate_reasons);
+	fs->run.notices = calloc(100, sizeof(char *));
+	fs->run.gate_reasons = calloc(100, sizeof(char *));
+	assert_true(fs->run.notices && fs->run.gate_reasons);
+	for (i = 0; i < 100; i++) {
+		fs->run.notices[i] = huge("<notice@> ", 1000);
+		fs->run.gate_reasons[i] = huge("<reason@> ", 1000);
+	}
+	fs->run.n_notices = fs->run.n_gate_reasons = 100;
 	/* and 3,000 findings outside the diff for the review body */
 	for (i = 0; i < 3000; i++) {
 		char fp[40], path[40];
