@@ -948,7 +948,16 @@ int agents_run(struct findings *fs, const struct agents_options *o)
 		if ((error = render_unit(&t, r.units[i].hash, o->diff->repo, o->diff, r.units[i].u, o->diff->n_units, o->policy,
 					 o->rules, o->hints, o->nonce)) < 0) {
 			trb_buf_dispose(&t);
-			goto done;
+			if (error != TRB_ELIMIT)
+				goto done;
+			/* too many secrets to redact, or too large to send: the unit stays here */
+			error = 0;
+			unit_failed(&r, i, "not sent", "the code holds more secrets than can be redacted, or is too large");
+			if (!(r.units[i].text = strdup("")))
+				error = trb_err_oom();
+			if (error < 0)
+				goto done;
+			continue;
 		}
 		r.units[i].text = trb_buf_detach(&t);
 		if (!r.units[i].text) {
@@ -957,7 +966,8 @@ int agents_run(struct findings *fs, const struct agents_options *o)
 		}
 	}
 	for (i = 0; i < r.n_units; i++)
-		start_finder(&r, i);
+		if (!r.units[i].fail)
+			start_finder(&r, i);
 	if ((error = llm_run(o->llm)) < 0 && error != TRB_EIO)
 		goto done;
 	if (error == TRB_EIO)

@@ -5,6 +5,7 @@
 #include "config/config.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,7 +264,8 @@ static bool want_number(struct loader *l, const yaml_node_t *n, const char *key,
 		diag(l, n, false, "%s: expected %s, got '%.40s'", key, integer ? "an integer" : "a number", s);
 		return false;
 	}
-	if (integer && (v != (double)(long long)v || strpbrk(s, ".eE"))) {
+	/* range first: converting an out-of-range double to an integer is undefined */
+	if (integer && (strpbrk(s, ".eE") || v != floor(v))) {
 		diag(l, n, false, "%s: expected an integer, got '%.40s'", key, s);
 		return false;
 	}

@@ -63,6 +63,7 @@ static const struct broken broken[] = {
 	{"paths:\n  exlude: [a]\n", "2:3: error: unknown key 'paths.exlude' (did you mean 'exclude'?)"},
 	{"context_lines: 500\n", "1:16: error: context_lines: 500 is out of range (0 to 200)"},
 	{"context_lines: 2.5\n", "1:16: error: context_lines: expected an integer, got '2.5'"},
+	{"context_lines: 200000000000000000000000000\n", "1:16: error: context_lines: 200000000000000000000000000 is out of range (0 to 200)"},
 	{"max_file_bytes: 0\n", "1:17: error: max_file_bytes: 0 is out of range (1 to 67108864)"},
 	{"agents:\n  finder: {provider: antropic}\n", "2:22: error: agents.finder.provider: unknown value 'antropic' (did you mean 'anthropic'?); expected one of: anthropic, openai"},
 	{"agents:\n  finder: {model: \"gpt 4\"}\n", "2:19: error: agents.finder.model: 'gpt 4' is not a model name (letters, digits and - . _ : / @)"},
