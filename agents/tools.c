@@ -250,8 +250,12 @@ static int read_file(struct trb_buf *out, bool *is_error, struct agents_tools *t
 	}
 	trb_buf_printf(out, "%s (lines %ld-%zu of %zu)\n", path, start, lines ? (size_t)start + lines - 1 : (size_t)start,
 		       total);
-	error = put_code(out, t, trb_buf_cstr(&body), body.len);
-	if (lines && (size_t)start + lines - 1 < total)
+	if ((error = put_code(out, t, trb_buf_cstr(&body), body.len)) == TRB_ELIMIT) {
+		trb_buf_clear(out);
+		error = tool_error(out, is_error, "%s", "this part of the file holds more secrets than can be redacted: "
+				   "it is not shown");
+	}
+	if (!*is_error && lines && (size_t)start + lines - 1 < total)
 		trb_buf_printf(out, "[more lines follow: read from line %zu]\n", (size_t)start + lines);
 	trb_buf_dispose(&body);
 	git_blob_free(blob);
