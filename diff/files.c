@@ -207,78 +207,93 @@ static bool marker_in_base(git_repository *repo, const struct diff_file *f, cons
 	return yes;
 }
 
+struct hunk_ctx {
+	struct diff_file *f;
+	struct diff_range *targets;
+	size_t n, cap, changed_cap;
+	int error;
+};
+
+/* With no context lines, a hunk's head side is all added lines and its base side all removed
+ * ones: the hunk headers alone say which lines changed. */
+static int on_hunk(const git_diff_delta *delta, const git_diff_hunk *hunk, void *payload)
+{
+	struct hunk_ctx *h = payload;
+	struct diff_file *f = h->f;
+	uint32_t l;
+
+	(void)delta;
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 16;
+		struct diff_range *t = realloc(h->targets, cap * sizeof(*t));
+		struct diff_hunk *v = realloc(f->hunks, cap * sizeof(*v));
+		if (t)
+			h->targets = t;
+		if (v)
+			f->hunks = v;
+		if (!t || !v) {
+			h->error = trb_err_oom();
+			return -1;
+		}
+		h->cap = cap;
+	}
+	f->hunks[h->n].old_start = (uint32_t)hunk->old_start;
+	f->hunks[h->n].old_lines = (uint32_t)hunk->old_lines;
+	f->hunks[h->n].new_start = (uint32_t)hunk->new_start;
+	f->hunks[h->n].new_lines = (uint32_t)hunk->new_lines;
+	if (hunk->new_lines > 0) {
+		h->targets[h->n].start = (uint32_t)hunk->new_start;
+		h->targets[h->n].end = (uint32_t)(hunk->new_start + hunk->new_lines - 1);
+	} else {
+		/* a pure deletion sits between new_start and the next line: removed checks matter */
+		h->targets[h->n].start = hunk->new_start > 0 ? (uint32_t)hunk->new_start : 1;
+		h->targets[h->n].end = (uint32_t)hunk->new_start + 1;
+	}
+	h->n++;
+	for (l = 0; l < (uint32_t)hunk->new_lines; l++) {
+		if (f->n_changed == h->changed_cap) {
+			size_t ncap = h->changed_cap ? h->changed_cap * 2 : 64;
+			uint32_t *v = realloc(f->changed, ncap * sizeof(*v));
+			if (!v) {
+				h->error = trb_err_oom();
+				return -1;
+			}
+			f->changed = v;
+			h->changed_cap = ncap;
+		}
+		f->changed[f->n_changed++] = (uint32_t)hunk->new_start + l;
+	}
+	f->added += (uint32_t)hunk->new_lines;
+	f->deleted += (uint32_t)hunk->old_lines;
+	return 0;
+}
+
 static int file_hunks(struct diff_file *f, const git_blob *old, const git_blob *blob,
 		      struct diff_range **targets, size_t *n_targets)
 {
 	git_diff_options o;
-	git_patch *patch = NULL;
-	const git_diff_hunk *hunk;
-	const git_diff_line *line;
-	size_t h, l, lines, nh, cap = 0;
-	int error = 0;
+	struct hunk_ctx h;
 
 	*targets = NULL;
 	*n_targets = 0;
+	memset(&h, 0, sizeof(h));
+	h.f = f;
 	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
 	o.context_lines = 0;
 	o.interhunk_lines = 0;
 	o.flags = GIT_DIFF_FORCE_TEXT;
 	/* no path: no diff driver and no attributes are looked up */
-	if (git_patch_from_blobs(&patch, old, NULL, blob, NULL, &o) < 0)
-		return trb_err_set(TRB_ERROR, "cannot diff %s: %s", f->path,
-				   git_error_last() ? git_error_last()->message : "unknown error");
-	nh = git_patch_num_hunks(patch);
-	if (nh && (!(f->hunks = calloc(nh, sizeof(*f->hunks))) || !(*targets = calloc(nh, sizeof(**targets))))) {
-		error = trb_err_oom();
-		goto cleanup;
+	if (git_diff_blobs(old, NULL, blob, NULL, &o, NULL, NULL, on_hunk, NULL, &h) < 0 && !h.error)
+		h.error = trb_err_set(TRB_ERROR, "cannot diff %s: %s", f->path,
+				      git_error_last() ? git_error_last()->message : "unknown error");
+	if (h.error < 0) {
+		free(h.targets);
+		return h.error;
 	}
-	for (h = 0; h < nh; h++) {
-		if (git_patch_get_hunk(&hunk, &lines, patch, h) < 0) {
-			error = trb_err_set(TRB_ERROR, "cannot read a hunk of %s", f->path);
-			goto cleanup;
-		}
-		f->hunks[h].old_start = (uint32_t)hunk->old_start;
-		f->hunks[h].old_lines = (uint32_t)hunk->old_lines;
-		f->hunks[h].new_start = (uint32_t)hunk->new_start;
-		f->hunks[h].new_lines = (uint32_t)hunk->new_lines;
-		if (hunk->new_lines > 0) {
-			(*targets)[h].start = (uint32_t)hunk->new_start;
-			(*targets)[h].end = (uint32_t)(hunk->new_start + hunk->new_lines - 1);
-		} else {
-			/* a pure deletion sits between new_start and the next line: removed checks matter */
-			(*targets)[h].start = hunk->new_start > 0 ? (uint32_t)hunk->new_start : 1;
-			(*targets)[h].end = (uint32_t)hunk->new_start + 1;
-		}
-		for (l = 0; l < lines; l++) {
-			if (git_patch_get_line_in_hunk(&line, patch, h, l) < 0)
-				continue;
-			if (line->origin == GIT_DIFF_LINE_ADDITION) {
-				if (f->n_changed == cap) {
-					size_t ncap = cap ? cap * 2 : 64;
-					uint32_t *v = realloc(f->changed, ncap * sizeof(*v));
-					if (!v) {
-						error = trb_err_oom();
-						goto cleanup;
-					}
-					f->changed = v;
-					cap = ncap;
-				}
-				f->changed[f->n_changed++] = (uint32_t)line->new_lineno;
-				f->added++;
-			} else if (line->origin == GIT_DIFF_LINE_DELETION) {
-				f->deleted++;
-			}
-		}
-	}
-	f->n_hunks = nh;
-	*n_targets = nh;
-cleanup:
-	git_patch_free(patch);
-	if (error < 0) {
-		free(*targets);
-		*targets = NULL;
-	}
-	return error;
+	f->n_hunks = h.n;
+	*targets = h.targets;
+	*n_targets = h.n;
+	return 0;
 }
 
 static int review_file(git_repository *repo, struct diff *d, size_t idx, const struct config *policy,
