@@ -1,0 +1,7 @@
+#ifndef AUDIT_H
+#define AUDIT_H
+
+void audit_open(void);
+void audit_login_ok(const char *user, const char *remote);
+
+#endif

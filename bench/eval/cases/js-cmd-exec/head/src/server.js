@@ -1,0 +1,32 @@
+'use strict';
+
+const { exec } = require('child_process');
+const express = require('express');
+const multer = require('multer');
+const path = require('path');
+
+const UPLOAD_DIR = process.env.UPLOAD_DIR || '/srv/media/uploads';
+const THUMB_DIR = process.env.THUMB_DIR || '/srv/media/thumbs';
+
+const app = express();
+const upload = multer({ dest: UPLOAD_DIR, limits: { fileSize: 10 * 1024 * 1024 } });
+
+app.post('/api/uploads', upload.single('image'), (req, res) => {
+  if (!req.file) return res.status(400).json({ error: 'no image' });
+  res.status(201).json({ file: req.file.filename, size: req.file.size });
+});
+
+app.post('/api/thumbnails', express.json(), (req, res) => {
+  const { file, width = 200 } = req.body;
+  if (typeof file !== 'string') return res.status(400).json({ error: 'file is required' });
+  const src = path.join(UPLOAD_DIR, path.basename(file));
+  const out = path.join(THUMB_DIR, `${path.basename(file)}-${width}.png`);
+  exec(`convert "${src}" -resize ${width}x "${out}"`, { timeout: 15000 }, (err) => {
+    if (err) return res.status(500).json({ error: 'thumbnail failed' });
+    res.json({ thumbnail: `/thumbs/${path.basename(out)}` });
+  });
+});
+
+app.use('/thumbs', express.static(THUMB_DIR, { fallthrough: false }));
+
+app.listen(process.env.PORT || 8080);
