@@ -69,6 +69,11 @@ if [ -z "${ANTHROPIC_API_KEY:-}" ] && [ -z "${OPENAI_API_KEY:-}" ] && [ "${EVAL_
 	exit 2
 fi
 
+if [ "${EVAL_NO_KEY:-}" = 1 ] && [ -z "${EVAL_POLICY:-}" ]; then
+	echo "eval: EVAL_NO_KEY=1 needs EVAL_POLICY: a policy whose agents use a server without a key (no_key: true)" >&2
+	exit 2
+fi
+
 CASES=$HERE/cases
 OUT=${EVAL_OUT:-$HERE/../../build/eval-out}
 mkdir -p "$OUT"

@@ -12,6 +12,8 @@ import sys
 import tempfile
 import unittest
 
+sys.dont_write_bytecode = True
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 spec = importlib.util.spec_from_file_location("score", os.path.join(ROOT, "bench", "eval", "score.py"))
 score = importlib.util.module_from_spec(spec)
