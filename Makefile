@@ -69,7 +69,7 @@ demo: $(BUILD)/tribunal
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-integration: $(BUILD)/tribunal
+integration: $(BUILD)/tribunal $(UNIT_BIN)
 	TRIBUNAL=$(CURDIR)/$(BUILD)/tribunal sh tests/integration/run.sh
 
 test: unit integration

@@ -126,7 +126,7 @@ static int render_hunks(struct trb_buf *b, git_repository *repo, const struct di
 	if (git_blob_lookup(&new_blob, repo, &f->new_oid) < 0)
 		return trb_err_set(TRB_ERROR, "cannot read %s", f->path);
 	if (!git_oid_is_zero(&f->old_oid) && f->status != DIFF_STATUS_ADDED && git_blob_lookup(&old, repo, &f->old_oid) == 0 &&
-	    git_blob_is_binary(old)) {
+	    diff_is_binary(git_blob_rawcontent(old), (size_t)git_blob_rawsize(old))) {
 		git_blob_free(old);
 		old = NULL;
 	}

@@ -152,7 +152,7 @@ const char *agents_head_file(git_blob **out, struct agents_tools *t, const char 
 		why = "the file cannot be read";
 	else if (git_blob_rawsize(*out) > AGENTS_FILE_MAX_BYTES)
 		why = "the file is too large to read";
-	else if (git_blob_is_binary(*out))
+	else if (diff_is_binary(git_blob_rawcontent(*out), (size_t)git_blob_rawsize(*out)))
 		why = "the file is binary";
 	if (why) {
 		git_blob_free(*out);
@@ -303,7 +303,7 @@ static int search_cb(const char *root, const git_tree_entry *e, void *payload)
 		goto done;
 	}
 	if (git_blob_lookup(&blob, s->t->repo, git_tree_entry_id(e)) < 0 || git_blob_rawsize(blob) > AGENTS_FILE_MAX_BYTES ||
-	    git_blob_is_binary(blob))
+	    diff_is_binary(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)))
 		goto done;
 	text = git_blob_rawcontent(blob);
 	len = (size_t)git_blob_rawsize(blob);

@@ -277,6 +277,9 @@ int cmd_scan(struct cmd_opts *o)
 		fprintf(stderr, "tribunal scan: %s\nTry 'tribunal scan --help'.\n", trb_err_msg());
 		goto done;
 	}
+	/* a shard's findings.json is what `tribunal merge` reads */
+	if (o->shard_n > 1)
+		formats |= REPORT_BIT(REPORT_JSON);
 	if (diff_spec_resolve(&spec, o->val[OPT_BASE], o->val[OPT_HEAD], getenv_cb, readfile_cb, NULL) < 0 ||
 	    diff_open(&d, o->val[OPT_REPO] ? o->val[OPT_REPO] : ".", &spec) < 0) {
 		cmd_report_error(o, NULL);

@@ -137,3 +137,12 @@ const char *diff_generated_reason(const char *path, const char *text, size_t len
 	}
 	return NULL;
 }
+
+#define BINARY_PROBE 8000
+
+bool diff_is_binary(const char *data, size_t len)
+{
+	/* git's own rule (buffer_is_binary): a NUL in the first 8000 bytes. Text that is not UTF-8
+	 * is caught afterwards as "not utf-8". */
+	return memchr(data, '\0', len < BINARY_PROBE ? len : BINARY_PROBE) != NULL;
+}

@@ -324,7 +324,7 @@ static int review_file(git_repository *repo, struct diff *d, size_t idx, const s
 	len = (size_t)git_blob_rawsize(blob);
 	/* git's rule (a NUL or mostly non-text in the first 8000 bytes), so that what git shows as
 	 * binary is what tribunal skips */
-	if (git_blob_is_binary(blob)) {
+	if (diff_is_binary(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob))) {
 		error = set_skip(f, DIFF_SKIP_BINARY, NULL);
 		goto cleanup;
 	}
@@ -338,7 +338,8 @@ static int review_file(git_repository *repo, struct diff *d, size_t idx, const s
 		goto cleanup;
 	}
 	if (f->status != DIFF_STATUS_ADDED && !git_oid_is_zero(&f->old_oid) &&
-	    git_blob_lookup(&old, repo, &f->old_oid) == 0 && git_blob_is_binary(old)) {
+	    git_blob_lookup(&old, repo, &f->old_oid) == 0 &&
+	    diff_is_binary(git_blob_rawcontent(old), (size_t)git_blob_rawsize(old))) {
 		git_blob_free(old);  /* was binary: all of it is new text */
 		old = NULL;
 	}
