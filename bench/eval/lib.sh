@@ -12,7 +12,10 @@ eval_git() {
 # eval_build_repo CASE_DIR REPO: a fresh repository at REPO on branch main with two commits,
 # CASE_DIR/base then CASE_DIR/head (each a full tree): HEAD~1..HEAD is the merge request.
 eval_build_repo() {
-	[ -d "$1/base" ] && [ -d "$1/head" ] || { echo "eval: $1 needs base/ and head/" >&2; return 2; }
+	if [ ! -d "$1/base" ] || [ ! -d "$1/head" ]; then
+		echo "eval: $1 needs base/ and head/" >&2
+		return 2
+	fi
 	rm -rf "$2"
 	mkdir -p "$2"
 	eval_git init -q -b main "$2" || return

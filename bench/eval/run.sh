@@ -22,6 +22,7 @@
 # still scored), 2 on a usage or setup problem.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/eval/lib.sh
 . "$HERE/lib.sh"
 
 # ---- one case (run by xargs below, possibly several at a time) -----------------------------------
@@ -144,11 +145,12 @@ n=$(printf '%s\n' $ids | sed '/^$/d' | wc -l | tr -d ' ')
 [ "$n" -gt 0 ] || { echo "eval: no case to run" >&2; exit 2; }
 
 echo "eval: $n cases with $describe, $JOBS at a time; results in $OUT" >&2
-export EVAL__OUT=$OUT EVAL__WORK=$WORK/repos EVAL__CASES=$CASES EVAL__POLICY=$POLICY EVAL__FAKE_URL=$FAKE_URL
+EVAL__OUT=$OUT EVAL__WORK=$WORK/repos EVAL__CASES=$CASES EVAL__POLICY=$POLICY EVAL__FAKE_URL=$FAKE_URL
+export EVAL__OUT EVAL__WORK EVAL__CASES EVAL__POLICY EVAL__FAKE_URL
 printf '%s\n' $ids | xargs -n 1 -P "$JOBS" sh "$HERE/run.sh" --one "$TRIBUNAL" || :
 
 # ---- scoring -------------------------------------------------------------------------------------
-ok= failed=
+ok='' failed=''
 for id in $ids; do
 	if [ -f "$OUT/$id/failed" ] || [ ! -f "$OUT/$id/findings.json" ]; then
 		failed="$failed $id"
