@@ -22,7 +22,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_SECONDS ?= 20
 
-DEBIAN_PKGS = build-essential pkg-config git clang libclang-rt-14-dev llvm \
+DEBIAN_PKGS = build-essential pkg-config git clang libclang-rt-14-dev \
 	libgit2-dev libcurl4-openssl-dev libcjson-dev libyaml-dev libxml2-dev libxml2-utils \
 	libpcre2-dev libcmocka-dev python3 jq time ca-certificates
 
