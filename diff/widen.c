@@ -121,6 +121,11 @@ static char last_char(const char *s, size_t n)
 	return n ? s[n - 1] : 0;
 }
 
+/* The bytes the brace lexer acts on in code. */
+static const unsigned char special[256] = {
+	['{'] = 1, ['}'] = 1, ['"'] = 1, ['\''] = 1, ['`'] = 1, ['/'] = 1, ['#'] = 1,
+};
+
 /* Pairs braces; each pair becomes a block from the line of '{' to the line of '}'. */
 static int scan_braces(struct blocks *out, uint32_t **depth_out, const char *text,
 		       const uint32_t *off, uint32_t n_lines, diff_lang_t lang)
@@ -141,7 +146,14 @@ static int scan_braces(struct blocks *out, uint32_t **depth_out, const char *tex
 
 		depth[line] = (uint32_t)sp;
 		while (i < n) {
-			char c = s[i];
+			char c;
+			/* most bytes are none of { } " ' ` / # \ *: skip them in a tight loop */
+			if (st == CODE)
+				while (i < n && !special[(unsigned char)s[i]])
+					i++;
+			if (i >= n)
+				break;
+			c = s[i];
 			if (st == BLOCK_COMMENT) {
 				if (c == '*' && i + 1 < n && s[i + 1] == '/') {
 					st = CODE;
