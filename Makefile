@@ -8,7 +8,8 @@ BUILD   ?= build
 OPT     ?= -O2 -g
 override CFLAGS := $(OPT) $(CFLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla \
            -Wmissing-prototypes -I. $(shell pkg-config --cflags $(PKGS))
-LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+# libcurl is opened at run time by llm/ (llm/curl_dl.h), so it is not linked
+LDLIBS  += $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) -ldl -lpthread -lm
 TEST_LDLIBS = $(shell pkg-config --libs cmocka)
 
 MODULES  = util config diff rules agents llm findings report

@@ -2,7 +2,6 @@
  * usage: llm_bench REQUESTS CONCURRENCY BASE_URL
  * Submits REQUESTS finder calls at once, runs the scheduler, and prints one JSON line: requests,
  * ok, attempts, wall_ms, cpu_ms (user + system time of this process). */
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +61,7 @@ int main(int argc, char **argv)
 	n = (unsigned)strtoul(argv[1], NULL, 10);
 	conc = (unsigned)strtoul(argv[2], NULL, 10);
 	base_url = argv[3];
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	llm_global_init();
 	if (config_new_default(&policy) < 0)
 		goto out;
 	policy->budget.concurrency = conc;
@@ -102,6 +101,6 @@ int main(int argc, char **argv)
 out:
 	llm_client_free(c);
 	config_free(policy);
-	curl_global_cleanup();
+	llm_global_cleanup();
 	return rc;
 }

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 #include <git2.h>
 #include <libxml/parser.h>
 #include <yaml.h>
@@ -15,6 +14,8 @@
 
 #include "cmd/cmd.h"
 #include "diff/diff.h"
+#include "llm/llm.h"
+#include "util/err.h"
 
 static const char usage_main[] =
 	"usage: tribunal COMMAND [OPTIONS]\n"
@@ -138,13 +139,13 @@ static int cmd_version(void)
 {
 	int maj, min, rev;
 	char pcre[64] = "";
-	curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
+	const char *tls = NULL, *curl = llm_curl_version(&tls);
 
 	git_libgit2_version(&maj, &min, &rev);
 	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
 	printf("tribunal %s\n", TRB_VERSION);
 	printf("libgit2 %d.%d.%d\n", maj, min, rev);
-	printf("libcurl %s (%s)\n", cv->version, cv->ssl_version ? cv->ssl_version : "no TLS");
+	printf("libcurl %s (%s)\n", curl ? curl : "not found", tls ? tls : "no TLS");
 	printf("cJSON %s\n", cJSON_Version());
 	printf("libyaml %s\n", yaml_get_version_string());
 	{
@@ -286,13 +287,13 @@ int main(int argc, char **argv)
 
 	/* TLS set-up costs milliseconds: only the commands that talk to a provider pay for it */
 	network = argc > 1 && (strcmp(argv[1], "scan") == 0 || strcmp(argv[1], "publish") == 0);
-	if (diff_global_init() < 0 || (network && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)) {
-		fprintf(stderr, "tribunal: error: cannot initialize libraries\n");
+	if (diff_global_init() < 0 || (network && llm_global_init() < 0)) {
+		fprintf(stderr, "tribunal: error: cannot initialize libraries: %s\n", trb_err_msg());
 		return EXIT_USAGE;
 	}
 	rc = dispatch(argc, argv);
 	if (network)
-		curl_global_cleanup();
+		llm_global_cleanup();
 	diff_global_shutdown();
 	return rc;
 }

@@ -5,7 +5,7 @@
  * callback of every call runs exactly once, from llm_run(), and may queue more calls. */
 #include "llm/llm.h"
 
-#include <curl/curl.h>
+#include "llm/curl_dl.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
 #ifndef TRB_LLM_CLIENT_INT_H
 #define TRB_LLM_CLIENT_INT_H
 
-#include <curl/curl.h>
+#include "llm/curl_dl.h"
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -192,6 +192,16 @@ const char *llm_outcome_name(llm_outcome_t o);
 const char *llm_outcome_reason(llm_outcome_t o);
 const char *llm_stop_name(llm_stop_t s);
 
+/* ---- process-wide set-up (llm/curl_dl.c) ---- */
+
+/* Loads libcurl (bound at run time, so commands that never call a provider do not pay for
+ * mapping it) and runs curl_global_init. Once, from main, before any client. TRB_ERROR with a
+ * message when libcurl cannot be loaded. */
+int llm_global_init(void);
+void llm_global_cleanup(void);
+/* libcurl's run-time version and TLS backend (for `tribunal version`); NULL when not loadable. */
+const char *llm_curl_version(const char **tls);
+
 /* ---- the client (llm/client.c) ---- */
 
 struct llm_client;

@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <curl/curl.h>
 
 #include "config/config.h"
+#include "llm/curl_dl.h"
 #include "llm/llm.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -89,7 +89,7 @@ static int start_fake(void **state)
 	setenv("no_proxy", "127.0.0.1,localhost", 1);
 	snprintf(base_a, sizeof(base_a), "http://127.0.0.1:%d", port);
 	snprintf(base_o, sizeof(base_o), "http://127.0.0.1:%d/v1", port);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	llm_global_init();
 	return 0;
 }
 
@@ -105,7 +105,7 @@ static int stop_fake(void **state)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		return -1;
-	curl_global_cleanup();
+	llm_global_cleanup();
 	return 0;
 }
 
