@@ -918,6 +918,10 @@ int agents_run(struct findings *fs, const struct agents_options *o)
 			goto done;
 		free(fs->run.prompts[a]);
 		free(fs->run.models[a]);
+		fs->run.prompts[a] = fs->run.models[a] = NULL;
+		/* only the agents that can run are named: a disabled one never called its model */
+		if (!o->policy->agents[a].enabled)
+			continue;
 		if (!(fs->run.prompts[a] = strdup(r.hash[a])) || !(fs->run.models[a] = strdup(o->policy->agents[a].model))) {
 			error = trb_err_oom();
 			goto done;
