@@ -524,10 +524,17 @@ static void on_reply(const struct llm_response *resp, void *payload)
 		conv_failed(c, "model refused", NULL);
 		return;
 	}
-	if (llm_request_add_reply(&c->req, resp) < 0) {
-		fail_oom(r);
-		conv_free(c);
-		return;
+	{
+		int error = llm_request_add_reply(&c->req, resp);
+		if (error == TRB_ENOMEM) {
+			fail_oom(r);
+			conv_free(c);
+			return;
+		}
+		if (error < 0) {
+			conv_failed(c, "malformed report", "the reply is too large to continue the conversation");
+			return;
+		}
 	}
 	c->turns++;
 	for (i = 0; i < resp->n_calls; i++) {
@@ -557,9 +564,18 @@ static void on_reply(const struct llm_response *resp, void *payload)
 				trb_buf_puts(&out, "error: the tool output was too large");
 				is_error = true;
 			}
-			if (llm_request_add_tool_result(&c->req, call->id, trb_buf_cstr(&out), out.len,
-							is_error || c->nudged) < 0)
-				fail_oom(r);
+			{
+				/* tool output is repository content: inside the run's delimiters */
+				struct trb_buf wrapped = TRB_BUF_INIT(TRB_LIMIT_PROMPT);
+				render_open(&wrapped, r->o->nonce);
+				render_untrusted(&wrapped, trb_buf_cstr(&out), out.len, r->o->nonce);
+				render_close(&wrapped, r->o->nonce);
+				if (trb_buf_error(&wrapped) < 0 ||
+				    llm_request_add_tool_result(&c->req, call->id, trb_buf_cstr(&wrapped), wrapped.len,
+								is_error || c->nudged) < 0)
+					fail_oom(r);
+				trb_buf_dispose(&wrapped);
+			}
 			trb_buf_dispose(&out);
 		}
 	}
@@ -678,10 +694,23 @@ static int candidate_message(struct trb_buf *b, struct run *r, size_t cand, cons
 		if (strcmp(r->o->diff->files[i].path, f->path) == 0)
 			df = &r->o->diff->files[i];
 	if (patched) {
-		rf.text = r->cs[cand].patched;
-		rf.len = r->cs[cand].patched_len;
-		if ((error = diff_line_index(&rf.off, &rf.n_lines, rf.text, rf.len)) < 0)
+		/* the patched file is repository code too: redacted like the rest */
+		struct trb_buf t = TRB_BUF_INIT(TRB_LIMIT_FILE);
+		if (r->o->rules)
+			error = rules_redact(&t, r->o->rules, r->cs[cand].patched, r->cs[cand].patched_len);
+		else
+			error = trb_buf_put(&t, r->cs[cand].patched, r->cs[cand].patched_len);
+		if (error < 0 || (error = trb_buf_error(&t)) < 0) {
+			trb_buf_dispose(&t);
 			return error;
+		}
+		rf.len = t.len;
+		if (!(rf.text = trb_buf_detach(&t)))
+			return TRB_ENOMEM;
+		if ((error = diff_line_index(&rf.off, &rf.n_lines, rf.text, rf.len)) < 0) {
+			render_file_dispose(&rf);
+			return error;
+		}
 	} else if (df && !df->skip) {
 		if ((error = render_file_text(&rf, r->tools.repo, df, r->o->rules)) < 0)
 			return error;
@@ -708,12 +737,7 @@ static int candidate_message(struct trb_buf *b, struct run *r, size_t cand, cons
 				"Judge whether the vulnerability is still present in the patched code: answer "
 				"'rejected' when the fix removes it, 'confirmed' when it remains.\n\n");
 	error = render_candidate(b, f, rf.n_lines ? &rf : NULL, r->o->nonce, reason);
-	if (patched) {
-		rf.text = NULL;   /* owned by the candidate */
-		free(rf.off);
-	} else {
-		render_file_dispose(&rf);
-	}
+	render_file_dispose(&rf);
 	trb_buf_printf(b, "\nFinish by calling %s.\n", patched ? "report_verdict" : reason ? "propose_patch" : "report_verdict");
 	return error ? error : trb_buf_error(b);
 }
@@ -724,6 +748,7 @@ static void start_verifiers(struct run *r, size_t cand)
 	struct finding *f = &r->cands->v[cand];
 	struct trb_buf msg = TRB_BUF_INIT(TRB_LIMIT_PROMPT);
 	unsigned v;
+	int error;
 
 	if (!agent_on(r, CONFIG_AGENT_VERIFIER)) {
 		/* the candidate stays unverified and says why */
@@ -732,8 +757,11 @@ static void start_verifiers(struct run *r, size_t cand)
 			fail_oom(r);
 		return;
 	}
-	if (candidate_message(&msg, r, cand, NULL, false) < 0) {
-		fail_oom(r);
+	if ((error = candidate_message(&msg, r, cand, NULL, false)) < 0) {
+		if (error == TRB_ENOMEM)
+			fail_oom(r);
+		else if (dup_str(&f->verification.reason, "not verified: the code could not be redacted for sending") < 0)
+			fail_oom(r);
 		trb_buf_dispose(&msg);
 		return;
 	}
@@ -785,6 +813,7 @@ static void start_patcher(struct run *r, size_t cand)
 	const char *parts[5];
 	struct conv *c;
 	cJSON *cached;
+	int error;
 
 	if (!ag->enabled || f->severity < ag->min_severity)
 		return;
@@ -808,9 +837,12 @@ static void start_patcher(struct run *r, size_t cand)
 		}
 		cJSON_Delete(cached);
 	}
-	if (candidate_message(&msg, r, cand, f->verification.reason ? f->verification.reason : "", false) < 0 ||
-	    llm_request_add_text(&c->req, LLM_ROLE_USER, trb_buf_cstr(&msg), msg.len, false) < 0) {
-		fail_oom(r);
+	if ((error = candidate_message(&msg, r, cand, f->verification.reason ? f->verification.reason : "", false)) < 0 ||
+	    (error = llm_request_add_text(&c->req, LLM_ROLE_USER, trb_buf_cstr(&msg), msg.len, false)) < 0) {
+		if (error == TRB_ENOMEM)
+			fail_oom(r);
+		else
+			drop_patch(r, cand, "no patch: the code could not be prepared for sending");
 		conv_free(c);
 	} else {
 		conv_submit(c);
@@ -827,6 +859,7 @@ static void start_reverify(struct run *r, size_t cand)
 	const char *parts[5];
 	struct conv *c;
 	cJSON *cached;
+	int error;
 
 	if (!agent_on(r, CONFIG_AGENT_VERIFIER) || !r->cs[cand].patched) {
 		drop_patch(r, cand, "the patched code could not be re-verified: no verifier");
@@ -852,9 +885,12 @@ static void start_reverify(struct run *r, size_t cand)
 		}
 		cJSON_Delete(cached);
 	}
-	if (candidate_message(&msg, r, cand, NULL, true) < 0 ||
-	    llm_request_add_text(&c->req, LLM_ROLE_USER, trb_buf_cstr(&msg), msg.len, false) < 0) {
-		fail_oom(r);
+	if ((error = candidate_message(&msg, r, cand, NULL, true)) < 0 ||
+	    (error = llm_request_add_text(&c->req, LLM_ROLE_USER, trb_buf_cstr(&msg), msg.len, false)) < 0) {
+		if (error == TRB_ENOMEM)
+			fail_oom(r);
+		else
+			drop_patch(r, cand, "the patched code could not be prepared for re-verification");
 		conv_free(c);
 	} else {
 		conv_submit(c);

@@ -140,6 +140,8 @@ const char *agents_head_file(git_blob **out, struct agents_tools *t, const char 
 	const char *why = NULL;
 
 	*out = NULL;
+	if (t->policy && config_path_never_send(t->policy, path))
+		return "this file is listed in privacy.never_send: its content never leaves the machine";
 	if (git_tree_entry_bypath(&e, t->head, path) < 0)
 		return "no such file in the head commit";
 	if (git_tree_entry_type(e) == GIT_OBJECT_TREE)

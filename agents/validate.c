@@ -221,7 +221,10 @@ static char *checked_path(struct agents_tools *t, const cJSON *obj, const char *
 	if (!p)
 		return NULL;
 	trb_path_tidy(p);
-	if (trb_path_check(p, strlen(p)) || !(*lines = file_lines(t, p))) {
+	/* a never_send file must not come back in through a finding: its code would go to the
+	 * verifier and the patcher */
+	if (trb_path_check(p, strlen(p)) || (t->policy && config_path_never_send(t->policy, p)) ||
+	    !(*lines = file_lines(t, p))) {
 		free(p);
 		return NULL;
 	}

@@ -78,10 +78,11 @@ int cmd_merge(struct cmd_opts *o)
 			goto done;
 		}
 	}
-	if (findings_merge(&merged, parts, o->n_args) < 0) {
+	if (findings_merge(&merged, parts, o->n_args) < 0 || findings_dedupe(merged) < 0) {
 		cmd_report_error(o, NULL);
 		goto done;
 	}
+	findings_order(merged);
 	if (merge_policy(&policy, &source, merged, o) != 0)
 		goto done;
 	if (policy) {

@@ -391,8 +391,13 @@ int cmd_scan(struct cmd_opts *o)
 	}
 
 	/* findings: rules, placement, policy, gate */
-	if ((error = rule_findings(fs, &hits, d, o->shard_i)) < 0 || (error = findings_locate(fs, d)) < 0 ||
-	    (error = findings_apply_policy(fs, policy)) < 0 || (error = findings_dedupe(fs)) < 0) {
+	/* de-duplicate before the policy, so that a suppression cannot reach through a merged copy */
+	if ((error = rule_findings(fs, &hits, d, o->shard_i)) < 0 || (error = findings_locate(fs, d)) < 0) {
+		cmd_report_error(o, NULL);
+		goto done;
+	}
+	findings_order(fs);
+	if ((error = findings_dedupe(fs)) < 0 || (error = findings_apply_policy(fs, policy)) < 0) {
 		cmd_report_error(o, NULL);
 		goto done;
 	}

@@ -19,6 +19,17 @@ const char *findings_source_name(finding_source_t s)
 	return (unsigned)s <= FINDING_SOURCE_IMPORT ? source_names[s] : "?";
 }
 
+int findings_status_rank(finding_status_t s)
+{
+	switch (s) {
+	case FINDING_SUPPRESSED: return 5;
+	case FINDING_CONFIRMED: return 4;
+	case FINDING_UNVERIFIED: return 3;
+	case FINDING_UNCERTAIN: return 2;
+	default: return 0;
+	}
+}
+
 int findings_new(struct findings **out)
 {
 	if (!(*out = calloc(1, sizeof(**out))))

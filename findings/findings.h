@@ -149,9 +149,10 @@ int findings_fingerprint(char **out, const char *path, const char *cwe, const ch
  * anchor_line (for inline comments). */
 int findings_locate(struct findings *fs, struct diff *d);
 
-/* Removes duplicates (same path, overlapping lines, same CWE), keeping the strongest (confirmed
- * over the rest, then severity, then confidence; a deterministic rule hit merged into an agent's
- * finding keeps its rule id). findings_order() then numbers them. */
+/* Removes duplicates (same path, overlapping lines, same CWE): the copy with the higher
+ * findings_status_rank() is kept, with the highest severity and confidence of the two, so that
+ * a model can never talk a deterministic finding down. Inline-suppressed hits are never merged.
+ * Run it on ordered findings (findings_order) for a result independent of input order. */
 int findings_dedupe(struct findings *fs);
 
 /* Marks findings suppressed by the policy: a fingerprint or rule(+path) suppression that has not
@@ -165,6 +166,10 @@ int findings_gate(struct findings *fs, const struct config *policy);
 
 /* True when a finding is eligible to gate at all (status, pre-existing, confidence). */
 bool findings_counts_for_gate(const struct finding *f, const struct config *policy);
+
+/* Which of two copies of a finding decides more, for de-duplication in one job and across shards
+ * alike: suppressed (the policy's word) > confirmed > unverified > uncertain > rejected. */
+int findings_status_rank(finding_status_t s);
 
 const char *findings_status_name(finding_status_t s);
 const char *findings_source_name(finding_source_t s);

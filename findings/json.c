@@ -984,23 +984,10 @@ static int finding_copy(struct finding *d, const struct finding *s)
 	return ok ? 0 : trb_err_oom();
 }
 
-/* Which copy of a duplicated finding wins: the one that decides more. */
-static int status_rank(finding_status_t s)
-{
-	/* a suppression is the policy's word on this fingerprint, so it holds for every copy */
-	switch (s) {
-	case FINDING_SUPPRESSED: return 5;
-	case FINDING_CONFIRMED: return 4;
-	case FINDING_UNCERTAIN: return 3;
-	case FINDING_UNVERIFIED: return 2;
-	default: return 0;
-	}
-}
-
 static bool better(const struct finding *a, const struct finding *b)
 {
-	if (status_rank(a->status) != status_rank(b->status))
-		return status_rank(a->status) > status_rank(b->status);
+	if (findings_status_rank(a->status) != findings_status_rank(b->status))
+		return findings_status_rank(a->status) > findings_status_rank(b->status);
 	if (a->severity != b->severity)
 		return a->severity > b->severity;
 	return a->confidence > b->confidence;

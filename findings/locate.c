@@ -118,21 +118,10 @@ int findings_locate(struct findings *fs, struct diff *d)
 	return 0;
 }
 
-static int rank(const struct finding *f)
-{
-	switch (f->status) {
-	case FINDING_CONFIRMED: return 4;
-	case FINDING_UNVERIFIED: return 3;
-	case FINDING_UNCERTAIN: return 2;
-	case FINDING_SUPPRESSED: return 1;
-	default: return 0;
-	}
-}
-
 static bool stronger(const struct finding *a, const struct finding *b)
 {
-	if (rank(a) != rank(b))
-		return rank(a) > rank(b);
+	if (findings_status_rank(a->status) != findings_status_rank(b->status))
+		return findings_status_rank(a->status) > findings_status_rank(b->status);
 	if (a->severity != b->severity)
 		return a->severity > b->severity;
 	return a->confidence > b->confidence;
@@ -148,16 +137,20 @@ int findings_dedupe(struct findings *fs)
 			if (!a->path || !b->path || strcmp(a->path, b->path) != 0 || !a->cwe || !b->cwe ||
 			    strcmp(a->cwe, b->cwe) != 0 || a->end_line < b->start_line || b->end_line < a->start_line)
 				continue;
+			/* an inline ignore speaks for one rule only: never folded into another finding */
+			if (a->status == FINDING_SUPPRESSED || b->status == FINDING_SUPPRESSED)
+				continue;
 			if (stronger(b, a)) {
 				struct finding tmp = *a;
 				*a = *b;
 				*b = tmp;
 			}
-			/* keep the rule id of a deterministic hit folded into an agent's finding */
-			if (!a->rule_id && b->rule_id) {
-				a->rule_id = b->rule_id;
-				b->rule_id = NULL;
-			}
+			/* a model never talks a deterministic finding down: the higher severity and
+			 * confidence survive the merge */
+			if (b->severity > a->severity)
+				a->severity = b->severity;
+			if (b->confidence > a->confidence)
+				a->confidence = b->confidence;
 			finding_dispose(b);
 			memmove(b, b + 1, (fs->n - j - 1) * sizeof(*b));
 			fs->n--;
