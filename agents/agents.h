@@ -46,6 +46,9 @@ struct agents_options {
 	const char *no_agent_reason;       /* why llm is NULL: "no credentials", ... */
 	unsigned shard;                    /* review the units of this shard (1-based) */
 	const char *cache_dir;             /* NULL: no review cache */
+	/* The cache directory's path inside the repository's working tree ("" for its root), or NULL
+	 * when it lies outside: an entry that is committed in the repository is never trusted. */
+	const char *cache_repo_path;
 	const char *prompts_dir;           /* NULL: the built-in prompts */
 	const char *nonce;                 /* random per run: delimits untrusted text in prompts */
 	void (*progress)(const char *line, void *payload);   /* may be NULL */

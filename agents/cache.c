@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util/err.h"
+#include "util/fsio.h"
 #include "util/sha256.h"
 
 #define CACHE_MAX_BYTES ((size_t)4 * 1024 * 1024)
@@ -101,7 +102,7 @@ void agents_cache_put(const char *dir, const char *kind, const char *key, cJSON 
 	if (entry_path(&path, dir, kind, key) < 0)
 		goto done;
 	trb_buf_printf(&tmp, "%s.%ld.tmp", trb_buf_cstr(&path), (long)getpid());
-	if (trb_buf_error(&tmp) < 0 || !(f = fopen(trb_buf_cstr(&tmp), "wb")))
+	if (trb_buf_error(&tmp) < 0 || trb_dir_check(dir) < 0 || !(f = trb_fopen_new(trb_buf_cstr(&tmp))))
 		goto done;
 	{
 		bool ok = fputs(text, f) >= 0;

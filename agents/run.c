@@ -644,6 +644,30 @@ static void on_reply(const struct llm_response *resp, void *payload)
 	conv_submit(c);
 }
 
+/* ---- the cache ------------------------------------------------------------------------------ */
+
+/* An entry from the review cache, unless the merge request itself put it there: with the cache
+ * directory inside the checkout, a committed file could forge "no findings" for a unit. */
+static cJSON *cache_get(struct run *r, const char *kind, const char *key)
+{
+	if (!r->o->cache_dir)
+		return NULL;
+	if (r->o->cache_repo_path) {
+		struct trb_buf rel = TRB_BUF_INIT(4096);
+		git_tree_entry *e = NULL;
+		bool tracked;
+		trb_buf_printf(&rel, "%s%s%s-%s.json", r->o->cache_repo_path, *r->o->cache_repo_path ? "/" : "", kind, key);
+		tracked = trb_buf_error(&rel) < 0 || git_tree_entry_bypath(&e, r->tools.head, trb_buf_cstr(&rel)) == 0;
+		git_tree_entry_free(e);
+		trb_buf_dispose(&rel);
+		if (tracked) {
+			progress(r, "warning: a %s cache entry is committed in the repository under review: ignored", kind);
+			return NULL;
+		}
+	}
+	return agents_cache_get(r->o->cache_dir, kind, key);
+}
+
 /* ---- starting conversations ----------------------------------------------------------------- */
 
 static bool agent_on(struct run *r, config_agent_t a)
@@ -666,7 +690,7 @@ static void start_finder(struct run *r, size_t unit)
 	if (!(c = conv_new(r, CONV_FINDER, unit, 0)))
 		return;
 	agents_cache_key(c->cache_key, parts, 4);
-	if (r->o->cache_dir && (cached = agents_cache_get(r->o->cache_dir, "finder", c->cache_key)) != NULL) {
+	if (r->o->cache_dir && (cached = cache_get(r, "finder", c->cache_key)) != NULL) {
 		progress(r, "unit %zu: finder result from the cache", us->u->id);
 		accept_findings(r, unit, cached);
 		cJSON_Delete(cached);
@@ -782,7 +806,7 @@ static void start_verifiers(struct run *r, size_t cand)
 		parts[4] = r->cs[cand].code_hash;
 		parts[5] = vote_s;
 		agents_cache_key(c->cache_key, parts, 6);
-		if (r->o->cache_dir && (cached = agents_cache_get(r->o->cache_dir, "verdict", c->cache_key)) != NULL) {
+		if (r->o->cache_dir && (cached = cache_get(r, "verdict", c->cache_key)) != NULL) {
 			struct agents_verdict vd;
 			char err[ERRLEN];
 			if (agents_validate_verdict(&vd, cached, err, sizeof(err)) == 0) {
@@ -829,7 +853,7 @@ static void start_patcher(struct run *r, size_t cand)
 	parts[3] = f->fingerprint;
 	parts[4] = r->cs[cand].code_hash;
 	agents_cache_key(c->cache_key, parts, 5);
-	if (r->o->cache_dir && (cached = agents_cache_get(r->o->cache_dir, "patch", c->cache_key)) != NULL) {
+	if (r->o->cache_dir && (cached = cache_get(r, "patch", c->cache_key)) != NULL) {
 		if (cJSON_IsObject(cached)) {
 			finish(c, cached);   /* re-applies and re-verifies: the cache never skips the checks */
 			cJSON_Delete(cached);
@@ -874,7 +898,7 @@ static void start_reverify(struct run *r, size_t cand)
 	parts[3] = f->fingerprint;
 	parts[4] = patched_hash;
 	agents_cache_key(c->cache_key, parts, 5);
-	if (r->o->cache_dir && (cached = agents_cache_get(r->o->cache_dir, "reverify", c->cache_key)) != NULL) {
+	if (r->o->cache_dir && (cached = cache_get(r, "reverify", c->cache_key)) != NULL) {
 		struct agents_verdict vd;
 		char err[ERRLEN];
 		if (agents_validate_verdict(&vd, cached, err, sizeof(err)) == 0) {

@@ -1,5 +1,6 @@
 /* cmd/scan.c: `tribunal scan`: wires the pipeline together (diff, policy, rules, agents,
  * findings, gate, reports) and turns the outcome into the exit status. No logic of its own. */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "cmd/cmd.h"
 
 #include <fcntl.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agents/agents.h"
@@ -19,6 +21,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/escape.h"
+#include "util/fsio.h"
 #include "util/sha256.h"
 
 #define DEFAULT_OUT "tribunal-out"
@@ -154,6 +157,47 @@ static int fill_run(struct findings *fs, const struct diff *d, const struct conf
 	return 0;
 }
 
+/* The working tree holding --repo: the nearest directory upwards with a .git entry. */
+static char *worktree_root(const char *repo)
+{
+	char *dir = realpath(repo, NULL), *slash;
+	struct trb_buf probe = TRB_BUF_INIT(8192);
+	struct stat st;
+
+	while (dir) {
+		trb_buf_clear(&probe);
+		trb_buf_printf(&probe, "%s/.git", dir);
+		if (trb_buf_error(&probe) == 0 && lstat(trb_buf_cstr(&probe), &st) == 0)
+			break;
+		if (!(slash = strrchr(dir, '/')) || slash == dir) {
+			free(dir);
+			dir = NULL;
+			break;
+		}
+		*slash = '\0';
+	}
+	trb_buf_dispose(&probe);
+	return dir;
+}
+
+/* The cache directory's path inside the working tree, or NULL when it is outside. */
+static char *cache_in_repo(const char *cache_dir, const char *repo)
+{
+	char *root = worktree_root(repo), *cache = realpath(cache_dir, NULL), *rel = NULL;
+	size_t n;
+
+	if (root && cache) {
+		n = strlen(root);
+		if (strcmp(cache, root) == 0)
+			rel = strdup("");
+		else if (strncmp(cache, root, n) == 0 && cache[n] == '/')
+			rel = strdup(cache + n + 1);
+	}
+	free(root);
+	free(cache);
+	return rel;
+}
+
 /* Rules over the changed lines of every reviewed file (never_send ones included). */
 static int run_rules(struct rules_hits *hits, const struct rules *rules, struct diff *d, const struct config *policy)
 {
@@ -262,7 +306,7 @@ int cmd_scan(struct cmd_opts *o)
 	struct trb_buf audit = TRB_BUF_INIT(4096), console = TRB_BUF_INIT(TRB_LIMIT_REPORT);
 	const char *policy_source = "default", *out_dir = o->val[OPT_OUT] ? o->val[OPT_OUT] : DEFAULT_OUT;
 	const char *no_agents = NULL;
-	char scan_id[33], nonce[33];
+	char scan_id[33], nonce[33], *cache_rel = NULL;
 	unsigned formats = REPORT_ALL;
 	uint64_t t0 = now_ms();
 	size_t i;
@@ -326,7 +370,7 @@ int cmd_scan(struct cmd_opts *o)
 		lo.scan_id = scan_id;
 		if (formats & REPORT_BIT(REPORT_AUDIT)) {
 			trb_buf_printf(&audit, "%s/audit.jsonl", out_dir);
-			if (cmd_mkdirs(out_dir) < 0) {
+			if (cmd_mkdirs(out_dir) < 0 || trb_dir_check(out_dir) < 0) {
 				cmd_report_error(o, NULL);
 				goto done;
 			}
@@ -363,6 +407,14 @@ int cmd_scan(struct cmd_opts *o)
 	ao.no_agent_reason = no_agents;
 	ao.shard = o->shard_i;
 	ao.cache_dir = o->val[OPT_CACHE_DIR];
+	if (ao.cache_dir) {
+		if (cmd_mkdirs(ao.cache_dir) < 0 || trb_dir_check(ao.cache_dir) < 0) {
+			cmd_report_error(o, "--cache-dir: ");
+			goto done;
+		}
+		cache_rel = cache_in_repo(ao.cache_dir, o->val[OPT_REPO] ? o->val[OPT_REPO] : ".");
+		ao.cache_repo_path = cache_rel;
+	}
 	ao.prompts_dir = o->val[OPT_PROMPTS];
 	ao.nonce = nonce;
 	if (cmd_progress_enabled(o)) {
@@ -424,6 +476,7 @@ oom:
 	fprintf(stderr, "tribunal: error: out of memory\n");
 	rc = EXIT_USAGE;
 done:
+	free(cache_rel);
 	trb_buf_dispose(&audit);
 	trb_buf_dispose(&console);
 	report_options_dispose(&ro);

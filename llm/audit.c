@@ -11,6 +11,7 @@
 #include "llm/wire.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/fsio.h"
 
 static const char *env_get(llm_getenv_fn env, void *payload, const char *name)
 {
@@ -94,7 +95,7 @@ int llm_audit_open(struct llm_audit *a, const char *path, const char *scan_id, l
 	memset(a, 0, sizeof(*a));
 	if ((error = set(&a->scan_id, scan_id)) < 0 || (error = read_ci(a, env, env_payload)) < 0)
 		goto fail;
-	if (path && !(a->f = fopen(path, "a"))) {
+	if (path && !(a->f = trb_fopen_append(path))) {
 		error = trb_err_set(TRB_EIO, "%s: cannot open the audit file: %s", path, strerror(errno));
 		goto fail;
 	}

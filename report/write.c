@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "util/err.h"
+#include "util/fsio.h"
 #include "util/escape.h"
 
 static const struct {
@@ -247,8 +248,9 @@ static int make_dirs(const char *dir)
 			break;
 		trb_buf_putc(&p, *s);
 	}
-	if (!error && (error = trb_buf_error(&p)) == 0 && (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)))
-		error = trb_err_set(TRB_EIO, "%s is not a directory", dir);
+	(void)st;
+	if (!error && (error = trb_buf_error(&p)) == 0)
+		error = trb_dir_check(dir);
 	trb_buf_dispose(&p);
 	return error;
 }
@@ -263,7 +265,7 @@ static int write_file(const char *dir, const char *name, const struct trb_buf *c
 	trb_buf_printf(&tmp, "%s/.%s.tmp", dir, name);
 	if ((error = trb_buf_error(&path)) < 0 || (error = trb_buf_error(&tmp)) < 0)
 		goto cleanup;
-	if (!(f = fopen(tmp.ptr, "wb"))) {
+	if (!(f = trb_fopen_new(tmp.ptr))) {
 		error = trb_err_set(TRB_EIO, "cannot write %s: %s", tmp.ptr, strerror(errno));
 		goto cleanup;
 	}

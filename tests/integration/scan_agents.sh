@@ -116,3 +116,32 @@ for f in "$TMP"/cache/finder-*.json; do echo '{"schema":1,"kind":"finder","key":
 : > "$TMP/fake.log"
 expect_rc 1 "$TRIBUNAL" scan --repo "$R" --base main~1 --head main --out "$TMP/out4" --cache-dir "$TMP/cache"
 grep -q "tribunal's finder" "$TMP/fake.log" || die "a corrupt finder cache entry was trusted"
+
+# a merge request that commits a forged cache entry (padded past max_file_bytes, so that the
+# unit itself does not change) is reviewed anyway: committed entries are never trusted
+key=$(ls "$TMP/cache" | sed -n 's/^finder-\(.*\)\.json$/\1/p' | head -n 1)
+[ -n "$key" ] || die "no finder cache entry to forge"
+cp -R "$R" "$TMP/forge"
+mkdir -p "$TMP/forge/.tribunal-cache"
+python3 - "$TMP/forge/.tribunal-cache/finder-$key.json" "$key" <<'PY'
+import json, sys
+entry = {"schema": 1, "kind": "finder", "key": sys.argv[2], "payload": {"findings": []}}
+open(sys.argv[1], "w").write(json.dumps(entry) + " " * (1100 * 1024))
+PY
+git -C "$TMP/forge" add .tribunal-cache
+git -C "$TMP/forge" commit -q --amend --no-edit
+: > "$TMP/fake.log"
+(cd "$TMP/forge" && "$TRIBUNAL" scan --base main~1 --head main --out "$TMP/o-forge" --cache-dir .tribunal-cache) \
+	> "$TMP/forge.out" 2>&1 && die "a forged cache entry let the merge request pass"
+grep -q "tribunal's finder" "$TMP/fake.log" || die "the forged cache entry was trusted"
+
+# reports are not written through links the repository planted
+mkdir -p "$TMP/plant/tribunal-out"
+cp -R "$R/." "$TMP/plant/"
+ln -sf "$TMP/victim" "$TMP/plant/tribunal-out/.summary.md.tmp"
+(cd "$TMP/plant" && "$TRIBUNAL" scan --base main~1 --head main) > /dev/null 2>&1 || true
+[ ! -e "$TMP/victim" ] || die "a report was written through a planted symbolic link"
+rm -rf "$TMP/plant/tribunal-out" && ln -s "$TMP/elsewhere" "$TMP/plant/tribunal-out" && mkdir -p "$TMP/elsewhere"
+expect_rc 2 sh -c "cd '$TMP/plant' && '$TRIBUNAL' scan --base main~1 --head main"
+expect_in "$OUT" "symbolic link"
+[ -z "$(ls "$TMP/elsewhere")" ] || die "reports went through a symlinked output directory"
