@@ -39,6 +39,48 @@ static int merge_policy(struct config **out, const char **source, const struct f
 	return rc;
 }
 
+/* The parts must be the shards 1..N of one scan, each once: a missing shard would hide its
+ * findings, a repeated one would count its units twice. */
+static int check_shards(struct findings *const *parts, size_t n, char *const *dirs)
+{
+	unsigned long i_of, n_of, total = 0;
+	unsigned char *seen = NULL;
+	size_t k;
+	char *end;
+	int error = 0;
+
+	if (n == 1 && !parts[0]->run.shard)
+		return 0;
+	for (k = 0; k < n; k++) {
+		const char *s = parts[k]->run.shard;
+		if (!s || (i_of = strtoul(s, &end, 10)) == 0 || *end != '/' || (n_of = strtoul(end + 1, &end, 10)) == 0 ||
+		    *end || i_of > n_of || n_of > 1000) {
+			error = trb_err_set(TRB_EINVAL, "%s is not the output of 'tribunal scan --shard I/N'", dirs[k]);
+			break;
+		}
+		if (total == 0) {
+			total = n_of;
+			if (!(seen = calloc(n_of + 1, 1))) {
+				error = trb_err_oom();
+				break;
+			}
+		}
+		if (n_of != total) {
+			error = trb_err_set(TRB_EINVAL, "%s is shard %s, but the others are of %lu shards", dirs[k], s, total);
+			break;
+		}
+		if (seen[i_of]++) {
+			error = trb_err_set(TRB_EINVAL, "shard %lu/%lu is given twice (%s)", i_of, total, dirs[k]);
+			break;
+		}
+	}
+	if (!error && n != total)
+		error = trb_err_set(TRB_EINVAL, "%zu of %lu shards given: every shard is needed (a missing one would "
+				    "hide its findings)", n, total);
+	free(seen);
+	return error;
+}
+
 int cmd_merge(struct cmd_opts *o)
 {
 	struct findings **parts = NULL, *merged = NULL;
@@ -78,10 +120,14 @@ int cmd_merge(struct cmd_opts *o)
 			goto done;
 		}
 	}
-	if (findings_merge(&merged, parts, o->n_args) < 0 || findings_dedupe(merged) < 0) {
+	if (check_shards(parts, o->n_args, o->args) < 0 || findings_merge(&merged, parts, o->n_args) < 0 ||
+	    findings_dedupe(merged) < 0) {
 		cmd_report_error(o, NULL);
 		goto done;
 	}
+	/* agents ran for the whole merge request only if they ran in every shard */
+	for (i = 0; i < o->n_args; i++)
+		merged->run.agents_ran = merged->run.agents_ran && parts[i]->run.agents_ran;
 	findings_order(merged);
 	if (merge_policy(&policy, &source, merged, o) != 0)
 		goto done;

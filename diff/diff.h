@@ -123,6 +123,7 @@ struct diff_file {
 #define DIFF_SKIP_MODE_ONLY "mode only"
 #define DIFF_SKIP_UNCHANGED "content unchanged"
 #define DIFF_SKIP_UNSAFE    "unsafe path"
+#define DIFF_SKIP_EMPTIED   "emptied"
 
 /* ---- review units --------------------------------------------------------------------------- */
 
@@ -172,6 +173,11 @@ int diff_read_file(char **out, size_t *out_len, struct diff *d, diff_side_t side
 
 /* Computes the changed files, classifies them and widens their hunks into ranges. */
 int diff_run(struct diff *d, const struct diff_opts *opts);
+
+/* The added head lines of a skipped file (generated, too large, not UTF-8), for the secret
+ * rules, which look at every text the merge request adds. *out is malloc'd. TRB_ELIMIT when the
+ * head blob is larger than max_bytes. */
+int diff_added_lines(uint32_t **out, size_t *n, struct diff *d, size_t file, size_t max_bytes);
 
 /* Packs the ranges into units under the token budget; deterministic. Then assigns every unit to
  * one of `shards` shards, balanced by estimated tokens. */

@@ -356,7 +356,8 @@ static int review_file(git_repository *repo, struct diff *d, size_t idx, const s
 	f->bytes_in_ranges = bytes;
 	f->est_tokens = diff_estimate_tokens(bytes, lines) + 16 * f->n_ranges;
 	if (f->n_ranges == 0)
-		error = set_skip(f, DIFF_SKIP_UNCHANGED, "no changed lines");
+		error = f->n_lines == 0 ? set_skip(f, DIFF_SKIP_EMPTIED, "every line was removed")
+					: set_skip(f, DIFF_SKIP_UNCHANGED, "no changed lines");
 	else
 		error = find_refs(d, idx, text, stems);
 cleanup:
@@ -582,4 +583,39 @@ cleanup:
 	git_commit_free(mb);
 	git_commit_free(head);
 	return error;
+}
+
+int diff_added_lines(uint32_t **out, size_t *n, struct diff *d, size_t file, size_t max_bytes)
+{
+	struct diff_file *f = &d->files[file], probe;
+	git_blob *old = NULL, *blob = NULL;
+	struct diff_range *targets = NULL;
+	size_t n_targets = 0;
+	int error;
+
+	*out = NULL;
+	*n = 0;
+	if (git_blob_lookup(&blob, d->repo, &f->new_oid) < 0)
+		return trb_err_set(TRB_ERROR, "cannot read %s from the head commit", f->path);
+	if (git_blob_rawsize(blob) > max_bytes) {
+		git_blob_free(blob);
+		return trb_err_set(TRB_ELIMIT, "%s is larger than %zu bytes", f->path, max_bytes);
+	}
+	if (f->status != DIFF_STATUS_ADDED && !git_oid_is_zero(&f->old_oid))
+		git_blob_lookup(&old, d->repo, &f->old_oid);
+	/* a scratch copy: the file keeps its skip reason and no ranges */
+	memset(&probe, 0, sizeof(probe));
+	probe.path = f->path;
+	error = file_hunks(&probe, old, blob, &targets, &n_targets);
+	free(targets);
+	free(probe.hunks);
+	git_blob_free(old);
+	git_blob_free(blob);
+	if (error < 0) {
+		free(probe.changed);
+		return error;
+	}
+	*out = probe.changed;
+	*n = probe.n_changed;
+	return 0;
 }

@@ -444,8 +444,12 @@ static int rd_u32(struct rd *r, uint32_t *out, const cJSON *o, const char *prefi
 	int error;
 
 	at(r, prefix, key, 0);
-	if (required && !cJSON_GetObjectItemCaseSensitive(o, key))
-		return bad(r, "missing");
+	{
+		const cJSON *item = cJSON_GetObjectItemCaseSensitive(o, key);
+		/* null is no value: a required number must be there */
+		if (required && (!item || cJSON_IsNull(item)))
+			return bad(r, "missing");
+	}
 	if ((error = rd_uint(r, &v, o, prefix, key, min, UINT32_MAX)) < 0)
 		return error;
 	if (cJSON_GetObjectItemCaseSensitive(o, key))
@@ -1015,20 +1019,26 @@ static bool same_opt(const char *a, const char *b)
 	return !a || !b || strcmp(a, b) == 0;
 }
 
+/* A finding and its position in the concatenation of the parts. */
+struct ranked {
+	const struct finding *f;
+	size_t pos;
+};
+
 static int cmp_fp(const void *pa, const void *pb)
 {
-	const struct finding *const *a = pa, *const *b = pb;
-	int c = cmp_str((*a)->fingerprint, (*b)->fingerprint);
+	const struct ranked *a = pa, *b = pb;
+	int c = cmp_str(a->f->fingerprint, b->f->fingerprint);
 
 	if (c)
 		return c;
-	return *a < *b ? -1 : *a > *b;   /* stable: earlier shard first */
+	return a->pos < b->pos ? -1 : a->pos > b->pos;   /* stable: earlier shard first */
 }
 
 int findings_merge(struct findings **out, struct findings *const *parts, size_t n)
 {
 	struct findings *m = NULL;
-	const struct finding **all = NULL;
+	struct ranked *all = NULL;
 	size_t total = 0, i, j, k;
 	bool ok = true;
 	int error = 0, a;
@@ -1106,16 +1116,19 @@ int findings_merge(struct findings **out, struct findings *const *parts, size_t 
 		goto cleanup;
 	}
 	for (i = 0, k = 0; i < n; i++)
-		for (j = 0; j < parts[i]->n; j++)
-			all[k++] = &parts[i]->v[j];
+		for (j = 0; j < parts[i]->n; j++) {
+			all[k].f = &parts[i]->v[j];
+			all[k].pos = k;
+			k++;
+		}
 	if (total > 1)
 		qsort(all, total, sizeof(*all), cmp_fp);
 	for (i = 0; i < total; i = j) {
-		const struct finding *best = all[i];
+		const struct finding *best = all[i].f;
 		struct finding *f;
-		for (j = i + 1; j < total && cmp_str(all[j]->fingerprint, all[i]->fingerprint) == 0; j++)
-			if (better(all[j], best))
-				best = all[j];
+		for (j = i + 1; j < total && cmp_str(all[j].f->fingerprint, all[i].f->fingerprint) == 0; j++)
+			if (better(all[j].f, best))
+				best = all[j].f;
 		if ((error = findings_add(&f, m)) < 0)
 			goto cleanup;
 		if ((error = finding_copy(f, best)) < 0)

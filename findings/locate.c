@@ -85,6 +85,12 @@ int findings_locate(struct findings *fs, struct diff *d)
 			continue;
 		if (!f->fingerprint && (error = fingerprint_from_head(f, d)) < 0)
 			return error;
+		if (!df && f->source == FINDING_SOURCE_RULE) {
+			/* a rule hit in a file the agents skipped: it starts on an added line by
+			 * construction, and rules_hit_to_finding placed it */
+			f->pre_existing = false;
+			continue;
+		}
 		f->anchor_line = 0;
 		f->in_diff = false;
 		if (df) {

@@ -67,8 +67,9 @@ int rules_redact(struct trb_buf *out, const struct rules *r, const char *text, s
 		return error;
 	if ((error = rules_find_spans(&sp, r, "", DIFF_LANG_NONE, &t, NULL, 0, 1u << RULES_KIND_SECRET)) < 0)
 		goto cleanup;
-	if (sp.full) {
-		/* Some secrets were not looked for: sending the text would leak them. */
+	if (sp.full || sp.n_warnings) {
+		/* Some secrets were not looked for (a cap, or a pattern stopped at the match limit):
+		 * sending the text would leak them. */
 		error = trb_err_set(TRB_ELIMIT, "more than %u secrets in one text: not redacted, do not send it",
 				    RULES_MAX_SECRETS);
 		goto cleanup;

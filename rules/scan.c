@@ -157,7 +157,7 @@ static bool spans_at_cap(const struct rules_spans *s, bool secret)
 }
 
 /* Is off inside a line comment, or (in a programming language) inside a one-line string literal?
- * Only API hints ask: a commented-out strcpy is not a call, nor is "strcpy(a, b)" in a test's
+ * Only API hints ask: a commented-out call is not a call, nor is a call written in a test's
  * string. Shell and other files keep strings: CI YAML quotes whole command lines. */
 static bool in_comment(const struct rules_text *t, size_t off, diff_lang_t lang)
 {

@@ -8,7 +8,7 @@ new_repo "$R"
 printf 'import os\n\ndef run(cmd):\n    return 0\n' > "$R/tool.py"
 commit "$R" base
 printf 'import os\n\ndef run(cmd):\n    return os.system("ls " + cmd)\n' > "$R/tool.py"
-printf 'password = "%s"\ntoken = "ghp_%s"\n' "$(head -c 300 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 24)" \
+printf 'password = "%s"\ntoken = "ghp_%s"\n' "Xq7Lm2Pz9Rk4Tw8Yb3Nc6Vd1" \
 	"$(head -c 400 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 36)" > "$R/conf.py"
 commit "$R" head
 
@@ -24,7 +24,7 @@ jq -e '.run.agents_ran == false and .not_reviewed[0].reason == "no credentials: 
 # the dangerous API hint becomes a finding on its own when no agent reviews the unit
 jq -e '[.findings[] | select(.source == "rule" and .cwe == "CWE-78")] | length >= 1' "$F" >/dev/null \
 	|| die "os.system with concatenation was not reported: $(jq -c '[.findings[] | {rule_id, cwe}]' "$F")"
-jq -e '[.findings[] | select(.cwe == "CWE-798")] | length == 2' "$F" >/dev/null || die "the secrets were not reported"
+jq -e '[.findings[] | select(.cwe == "CWE-798")] | length == 2' "$F" >/dev/null || die "the secrets were not reported: $(jq -c '[.findings[] | {rule_id, start_line, cwe}]' "$F")"
 # the token (a precise format) gates; the heuristic hints (lower confidence) do not
 jq -e '[.findings[] | select(.gating)] | map(.rule_id) == ["secret-github-token"]' "$F" >/dev/null \
 	|| die "gating: $(jq -c '[.findings[] | {rule_id, gating, confidence}]' "$F")"
@@ -55,3 +55,24 @@ jq -e '.not_reviewed[0].reason | test("dry run")' "$TMP/o6/findings.json" >/dev/
 expect_rc 0 "$TRIBUNAL" scan --repo "$R" --base main --head main --out "$TMP/o7"
 jq -e '.findings == [] and .run.gate.result == "pass"' "$TMP/o7/findings.json" >/dev/null || die "empty diff"
 grep -q "changes no files" "$TMP/o7/summary.md" || die "the empty diff is not explained"
+
+# content the merge request controls cannot hide a secret: a 'minified' file is skipped by the
+# agents, but its added lines still go through the secret rules
+M=$TMP/min
+new_repo "$M"
+echo "x = 1" > "$M/a.js"
+commit "$M" base
+{ printf 'const t = "ghp_%s";\n' "$(head -c 400 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 36)"
+  printf '// %s\n' "$(head -c 9000 /dev/zero | tr '\0' 'x')"; } > "$M/a.js"
+printf 'x = 1\n' > "$M/empty.py" && git -C "$M" add empty.py && git -C "$M" commit -qm e && : > "$M/empty.py"
+commit "$M" head
+expect_rc 1 "$TRIBUNAL" scan --repo "$M" --base main~2 --head main --out "$TMP/om"
+jq -e '.skipped[] | select(.path == "a.js" and .reason == "generated")' "$TMP/om/findings.json" >/dev/null \
+	|| die "the minified file was not skipped"
+jq -e '[.findings[] | select(.rule_id == "secret-github-token" and .path == "a.js" and .gating)] | length == 1' \
+	"$TMP/om/findings.json" >/dev/null || die "a secret hid in a minified file: $(jq -c .findings "$TMP/om/findings.json")"
+jq -e '.run.notices | any(test("secrets in them were still checked"))' "$TMP/om/findings.json" >/dev/null \
+	|| die "the skipped-for-content notice is missing"
+# --dry-run is not a failure of the scan: on_error: fail does not turn it into exit 3
+printf 'version: 1\non_error: fail\n' > "$TMP/onerr.yml"
+expect_rc 1 env ANTHROPIC_API_KEY=k "$TRIBUNAL" scan --repo "$M" --base main~2 --head main --out "$TMP/od" --dry-run --policy "$TMP/onerr.yml"

@@ -58,3 +58,10 @@ mkdir -p "$TMP/bogus" && echo '{"schema_version": 1}' > "$TMP/bogus/findings.jso
 expect_rc 2 "$TRIBUNAL" merge "$TMP/s1" "$TMP/bogus" --out "$TMP/m3"
 expect_rc 2 "$TRIBUNAL" merge "$TMP/s1"
 expect_in "$OUT" "--out DIR"
+# every shard exactly once
+expect_rc 2 "$TRIBUNAL" merge "$TMP/s1" "$TMP/s2" --out "$TMP/m4" --repo "$R"
+expect_in "$OUT" "every shard is needed"
+expect_rc 2 "$TRIBUNAL" merge "$TMP/s1" "$TMP/s2" "$TMP/s2" --out "$TMP/m5" --repo "$R"
+expect_in "$OUT" "given twice"
+expect_rc 2 "$TRIBUNAL" merge "$TMP/s1" "$TMP/full" "$TMP/s3" --out "$TMP/m6" --repo "$R"
+expect_in "$OUT" "is not the output of 'tribunal scan --shard I/N'"
