@@ -96,9 +96,17 @@ static size_t locate(const struct lines *file, const char **pre, const size_t *p
 {
 	size_t best = 0, best_d = (size_t)-1, s, k;
 
+	size_t from = 0, to = file->count;
+
 	if (n_pre == 0)
 		return near;
-	for (s = 0; s + n_pre <= file->count; s++) {
+	/* bounded work on hostile input: a huge file against a huge hunk searches only near where
+	 * the model said the hunk is */
+	if ((double)file->count * (double)n_pre > 2e7) {
+		from = near > 1000 ? near - 1000 : 0;
+		to = near + 1000 < file->count ? near + 1000 : file->count;
+	}
+	for (s = from; s + n_pre <= to; s++) {
 		for (k = 0; k < n_pre; k++)
 			if (file->n[s + k] != pre_n[k] || memcmp(file->p[s + k], pre[k], pre_n[k]) != 0)
 				break;

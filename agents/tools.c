@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -265,7 +266,19 @@ static int read_file(struct trb_buf *out, bool *is_error, struct agents_tools *t
 	return error ? error : trb_buf_error(out);
 }
 
+#define SEARCH_MAX_MS 3000
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 struct search {
+	uint64_t deadline;         /* the event loop waits while a search runs: bounded in time */
+	bool timed_out;
 	struct agents_tools *t;
 	pcre2_code *re;
 	pcre2_match_data *md;
@@ -304,6 +317,10 @@ static int search_cb(const char *root, const git_tree_entry *e, void *payload)
 		s->truncated = true;
 		goto done;
 	}
+	if (mono_ms() > s->deadline) {
+		s->truncated = s->timed_out = true;
+		goto done;
+	}
 	if (git_blob_lookup(&blob, s->t->repo, git_tree_entry_id(e)) < 0 || git_blob_rawsize(blob) > AGENTS_FILE_MAX_BYTES ||
 	    diff_is_binary(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)))
 		goto done;
@@ -326,6 +343,10 @@ static int search_cb(const char *root, const git_tree_entry *e, void *payload)
 			}
 		} else if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) {
 			s->limited = true;
+			if ((line & 63) == 0 && mono_ms() > s->deadline) {
+				s->truncated = s->timed_out = true;
+				break;
+			}
 		}
 		i += n + 1;
 		line++;
@@ -351,6 +372,7 @@ static int search_code(struct trb_buf *out, bool *is_error, struct agents_tools 
 	if (glob && (trb_glob_check(glob) || strlen(glob) > 500))
 		return tool_error(out, is_error, "%s", "path_glob is not a valid glob");
 	memset(&s, 0, sizeof(s));
+	s.deadline = mono_ms() + SEARCH_MAX_MS;
 	s.t = t;
 	s.glob = glob && *glob ? glob : NULL;
 	s.out = out;
@@ -375,7 +397,9 @@ static int search_code(struct trb_buf *out, bool *is_error, struct agents_tools 
 		goto done;
 	if (!s.matches)
 		trb_buf_puts(out, "(no matches)\n");
-	if (s.truncated)
+	if (s.timed_out)
+		trb_buf_printf(out, "[stopped after %d ms: narrow the pattern or path_glob]\n", SEARCH_MAX_MS);
+	else if (s.truncated)
 		trb_buf_printf(out, "[stopped after %zu matches or %zu files: narrow the pattern or path_glob]\n",
 			       s.matches, s.files);
 	if (s.limited)
