@@ -8,9 +8,10 @@ BUILD   ?= build
 OPT     ?= -O2 -g
 override CFLAGS := $(OPT) $(CFLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla \
            -Wmissing-prototypes -I. $(shell pkg-config --cflags $(PKGS))
-# libcurl is opened at run time by llm/ (llm/curl_dl.h), so it is not linked
-LDLIBS  += $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) -ldl -lpthread -lm
-TEST_LDLIBS = $(shell pkg-config --libs cmocka)
+# libcurl and libxml2 are opened at run time (llm/curl_dl.h, report/xml_dl.h), so they are not
+# linked: commands that never use them do not pay for mapping them
+LDLIBS  += $(shell pkg-config --libs $(filter-out libcurl libxml-2.0,$(PKGS))) -ldl -lpthread -lm
+TEST_LDLIBS = $(shell pkg-config --libs cmocka libxml-2.0)
 
 MODULES  = util config diff rules agents llm findings report
 LIB_SRC  = $(sort $(foreach m,$(MODULES),$(wildcard $(m)/*.c))) $(filter-out cmd/main.c,$(wildcard cmd/*.c))

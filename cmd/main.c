@@ -7,7 +7,6 @@
 
 #include <cjson/cJSON.h>
 #include <git2.h>
-#include <libxml/parser.h>
 #include <yaml.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -15,6 +14,7 @@
 #include "cmd/cmd.h"
 #include "diff/diff.h"
 #include "llm/llm.h"
+#include "report/report.h"
 #include "util/err.h"
 
 static const char usage_main[] =
@@ -148,11 +148,7 @@ static int cmd_version(void)
 	printf("libcurl %s (%s)\n", curl ? curl : "not found", tls ? tls : "no TLS");
 	printf("cJSON %s\n", cJSON_Version());
 	printf("libyaml %s\n", yaml_get_version_string());
-	{
-		/* run-time version: "20914" means 2.9.14 */
-		long v = strtol(xmlParserVersion, NULL, 10);
-		printf("libxml2 %ld.%ld.%ld\n", v / 10000, v / 100 % 100, v % 100);
-	}
+	printf("libxml2 %s\n", report_xml_version() ? report_xml_version() : "not found");
 	printf("PCRE2 %s\n", pcre);
 	return EXIT_PASS;
 }

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/xmlwriter.h>
+#include "report/xml_dl.h"
 
 #include "util/err.h"
 #include "util/escape.h"
@@ -209,6 +209,8 @@ int report_junit(struct trb_buf *out, const struct findings *fs)
 	if (!fs->run.gate_pass)
 		failures++;
 
+	if (report_xml_load() < 0)
+		return TRB_ERROR;
 	if (!(xb = xmlBufferCreate()) || !(x.w = xmlNewTextWriterMemory(xb, 0))) {
 		error = trb_err_set(TRB_ENOMEM, "junit: cannot create the XML writer");
 		goto cleanup;

@@ -86,6 +86,10 @@ int report_sast(struct trb_buf *out, const struct findings *fs);
 int report_summary(struct trb_buf *out, const struct findings *fs, size_t max_bytes);
 int report_html(struct trb_buf *out, const struct findings *fs);
 
+/* libxml2's run-time version ("2.9.14"), NULL when it cannot be loaded (report/ binds libxml2
+ * when it first writes junit.xml, so that commands without reports do not map it). */
+const char *report_xml_version(void);
+
 /* GitHub workflow commands (::error file=...::), at most REPORT_ANNOTATIONS_PER_LEVEL errors
  * (gating findings) and warnings (other active findings, not-reviewed units, notices), then one
  * plain line saying how many were left out. For stdout when running in GitHub Actions. */
