@@ -55,10 +55,6 @@ struct agents_options {
 	void *payload;
 };
 
-/* Loads the prompts (built-in or from prompts_dir) and records their sha256 in fs->run.prompts.
- * TRB_EIO / TRB_EINVAL with the file named when a prompt in prompts_dir is missing or unreadable. */
-int agents_prompts_check(struct findings *fs, const char *prompts_dir);
-
 /* Reviews every unit of the shard: finder, then a verifier conversation per candidate (votes),
  * then the patcher for confirmed findings. Appends findings and not-reviewed units to fs. All
  * conversations run concurrently through the llm client. Returns 0, or TRB_ENOMEM / TRB_EIO for

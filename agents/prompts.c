@@ -85,20 +85,3 @@ int agents_prompt_load(char **out, char hash[65], const char *name, const char *
 	*out = trb_buf_detach(&b);
 	return *out ? 0 : trb_err_oom();
 }
-
-int agents_prompts_check(struct findings *fs, const char *dir)
-{
-	static const char *const names[CONFIG_AGENT_COUNT] = {"finder", "verifier", "patcher"};
-	char hash[65], *text = NULL;
-	int a, error;
-
-	for (a = 0; a < CONFIG_AGENT_COUNT; a++) {
-		if ((error = agents_prompt_load(&text, hash, names[a], dir, "")) < 0)
-			return error;
-		free(text);
-		free(fs->run.prompts[a]);
-		if (!(fs->run.prompts[a] = strdup(hash)))
-			return trb_err_oom();
-	}
-	return 0;
-}

@@ -76,3 +76,13 @@ jq -e '.run.notices | any(test("secrets in them were still checked"))' "$TMP/om/
 # --dry-run is not a failure of the scan: on_error: fail does not turn it into exit 3
 printf 'version: 1\non_error: fail\n' > "$TMP/onerr.yml"
 expect_rc 1 env ANTHROPIC_API_KEY=k "$TRIBUNAL" scan --repo "$M" --base main~2 --head main --out "$TMP/od" --dry-run --policy "$TMP/onerr.yml"
+
+# --prompts DIR: the agents' prompts from files; their hashes are recorded; a missing one is an error
+mkdir -p "$TMP/prompts"
+for a in finder verifier patcher; do printf 'You are a custom %s. {{NONCE}}\n' "$a" > "$TMP/prompts/$a.md"; done
+expect_rc 1 "$TRIBUNAL" scan --repo "$R" --out "$TMP/op" --prompts "$TMP/prompts"
+h=$(printf 'You are a custom finder. {{NONCE}}\n' | sha256sum | cut -c1-64)
+jq -e --arg h "$h" '.run.prompts.finder == $h' "$TMP/op/findings.json" >/dev/null || die "the custom prompt's hash is not recorded"
+rm "$TMP/prompts/verifier.md"
+expect_rc 2 "$TRIBUNAL" scan --repo "$R" --out "$TMP/op2" --prompts "$TMP/prompts"
+expect_in "$OUT" "verifier.md"
