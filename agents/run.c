@@ -991,6 +991,11 @@ int agents_run(struct findings *fs, const struct agents_options *o)
 		const char *why = o->no_agent_reason ? o->no_agent_reason :
 				  !o->policy->agents[CONFIG_AGENT_FINDER].enabled ? "finder disabled by the policy" :
 				  "no credentials";
+		/* no model was called: none is named */
+		for (a = 0; a < CONFIG_AGENT_COUNT; a++) {
+			free(fs->run.models[a]);
+			fs->run.models[a] = NULL;
+		}
 		for (i = 0; i < r.n_units; i++)
 			if ((error = add_unreviewed(fs, o->diff, r.units[i].u, why, NULL)) < 0)
 				goto done;
