@@ -75,22 +75,6 @@ void render_file_dispose(struct render_file *rf)
 	memset(rf, 0, sizeof(*rf));
 }
 
-static bool is_changed(const struct diff_file *f, uint32_t line)
-{
-	size_t lo = 0, hi = f->n_changed;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (f->changed[mid] < line)
-			lo = mid + 1;
-		else if (f->changed[mid] > line)
-			hi = mid;
-		else
-			return true;
-	}
-	return false;
-}
-
 void render_lines(struct trb_buf *b, const struct render_file *rf, const struct diff_file *f, uint32_t start,
 		  uint32_t end, bool mark)
 {
@@ -102,7 +86,7 @@ void render_lines(struct trb_buf *b, const struct render_file *rf, const struct 
 		size_t s = rf->off[l - 1], e = rf->off[l];
 		if (e > s && rf->text[e - 1] == '\n')
 			e--;
-		trb_buf_printf(b, "%s%5u | ", mark && f && is_changed(f, l) ? ">" : " ", l);
+		trb_buf_printf(b, "%s%5u | ", mark && f && diff_line_changed(f, l) ? ">" : " ", l);
 		trb_buf_put(b, rf->text + s, e - s);
 		trb_buf_putc(b, '\n');
 	}

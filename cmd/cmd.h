@@ -50,10 +50,15 @@ int cmd_exit_status(const struct findings *fs, const struct config *policy, bool
 int cmd_mkdirs(const char *dir);
 
 struct diff;
+struct diff_spec;
 /* The policy for a scan of d: --policy FILE, else .tribunal.yml from the base commit (or the
  * head with --policy-from head), else the default. *source is "file", "base", "head" or
  * "default". Diagnostics are printed; returns 0 or EXIT_USAGE. */
 int cmd_load_policy(struct config **out, const char **source, struct diff *d, const struct cmd_opts *o);
+/* Resolves base and head (flags, then the CI environment) and opens the repository. Prints the
+ * error; returns 0 or EXIT_USAGE. spec is filled even on failure (dispose it). */
+int cmd_open_range(struct diff **out, struct diff_spec *spec, const struct cmd_opts *o);
+
 /* Today as yyyymmdd (UTC), or from SOURCE_DATE_EPOCH when set. */
 int cmd_today(void);
 /* Reads a whole file of at most `limit` bytes. */

@@ -14,37 +14,6 @@
 #include "util/err.h"
 #include "util/escape.h"
 
-static const char *getenv_cb(const char *name, void *payload)
-{
-	(void)payload;
-	return getenv(name);
-}
-
-static int readfile_cb(char **out, size_t *out_len, const char *path, void *payload)
-{
-	struct trb_buf b = TRB_BUF_INIT(64 * 1024 * 1024);
-	char chunk[65536];
-	size_t n;
-	FILE *f;
-
-	(void)payload;
-	*out = NULL;
-	*out_len = 0;
-	if (!(f = fopen(path, "rb")))
-		return trb_err_set(TRB_EIO, "cannot open %s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (trb_buf_put(&b, chunk, n) < 0)
-			break;
-	fclose(f);
-	if (trb_buf_error(&b) < 0) {
-		trb_buf_dispose(&b);
-		return trb_err_prefix(TRB_ELIMIT, "%s: ", path);
-	}
-	*out_len = b.len;
-	*out = trb_buf_detach(&b);
-	return *out ? 0 : trb_err_oom();
-}
-
 static void progress_cb(size_t done, size_t total, void *payload)
 {
 	(void)payload;
@@ -338,11 +307,8 @@ int cmd_plan(struct cmd_opts *o)
 	struct trb_buf out = TRB_BUF_INIT(TRB_LIMIT_REPORT);
 	int rc = EXIT_USAGE;
 
-	if (diff_spec_resolve(&spec, o->val[OPT_BASE], o->val[OPT_HEAD], getenv_cb, readfile_cb, NULL) < 0 ||
-	    diff_open(&d, o->val[OPT_REPO] ? o->val[OPT_REPO] : ".", &spec) < 0) {
-		cmd_report_error(o, NULL);
+	if (cmd_open_range(&d, &spec, o) != 0)
 		goto done;
-	}
 	if (cmd_load_policy(&policy, &policy_source, d, o) != 0)
 		goto done;
 	memset(&dopts, 0, sizeof(dopts));

@@ -88,6 +88,29 @@ static int load_file(struct config **out, const char *path, bool quiet)
 	return rc;
 }
 
+static const char *getenv_cb(const char *name, void *payload)
+{
+	(void)payload;
+	return getenv(name);
+}
+
+static int readfile_cb(char **out, size_t *len, const char *path, void *payload)
+{
+	(void)payload;
+	return cmd_read_file(out, len, path, (size_t)64 * 1024 * 1024);
+}
+
+int cmd_open_range(struct diff **out, struct diff_spec *spec, const struct cmd_opts *o)
+{
+	*out = NULL;
+	if (diff_spec_resolve(spec, o->val[OPT_BASE], o->val[OPT_HEAD], getenv_cb, readfile_cb, NULL) < 0 ||
+	    diff_open(out, o->val[OPT_REPO] ? o->val[OPT_REPO] : ".", spec) < 0) {
+		cmd_report_error(o, NULL);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 int cmd_load_policy(struct config **out, const char **source, struct diff *d, const struct cmd_opts *o)
 {
 	bool quiet = o->val[OPT_QUIET] != NULL, from_head = o->val[OPT_POLICY_FROM] && !strcmp(o->val[OPT_POLICY_FROM], "head");

@@ -26,18 +26,6 @@
 
 #define DEFAULT_OUT "tribunal-out"
 
-static const char *getenv_cb(const char *name, void *payload)
-{
-	(void)payload;
-	return getenv(name);
-}
-
-static int readfile_cb(char **out, size_t *len, const char *path, void *payload)
-{
-	(void)payload;
-	return cmd_read_file(out, len, path, (size_t)64 * 1024 * 1024);
-}
-
 /* Random hex from the kernel; a run id and the prompt delimiter nonce. */
 static void random_hex(char *out, size_t bytes)
 {
@@ -375,11 +363,8 @@ int cmd_scan(struct cmd_opts *o)
 	/* a shard's findings.json is what `tribunal merge` reads */
 	if (o->shard_n > 1)
 		formats |= REPORT_BIT(REPORT_JSON);
-	if (diff_spec_resolve(&spec, o->val[OPT_BASE], o->val[OPT_HEAD], getenv_cb, readfile_cb, NULL) < 0 ||
-	    diff_open(&d, o->val[OPT_REPO] ? o->val[OPT_REPO] : ".", &spec) < 0) {
-		cmd_report_error(o, NULL);
+	if (cmd_open_range(&d, &spec, o) != 0)
 		goto done;
-	}
 	if (cmd_load_policy(&policy, &policy_source, d, o) != 0)
 		goto done;
 	memset(&dopts, 0, sizeof(dopts));

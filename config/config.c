@@ -1,4 +1,4 @@
-#include "config/config.h"
+#include "config/config_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +25,7 @@ const char *config_mode_name(config_mode_t m)
 	return (unsigned)m <= CONFIG_MODE_MONITOR ? mode_names[m] : "?";
 }
 
-static int strv_push(struct config_strv *sv, const char *s)
+int config_strv_push(struct config_strv *sv, const char *s)
 {
 	char **v;
 
@@ -38,7 +38,7 @@ static int strv_push(struct config_strv *sv, const char *s)
 	return 0;
 }
 
-static void strv_dispose(struct config_strv *sv)
+void config_strv_clear(struct config_strv *sv)
 {
 	size_t i;
 
@@ -86,7 +86,7 @@ int config_new_default(struct config **out)
 	c->budget.timeout_s = 900;
 	c->budget.unit_tokens = 12000;
 	c->on_error = CONFIG_ON_ERROR_PASS;
-	if ((error = strv_push(&c->include, "**")) < 0)
+	if ((error = config_strv_push(&c->include, "**")) < 0)
 		goto fail;
 	*out = c;
 	return 0;
@@ -101,26 +101,26 @@ void config_free(struct config *c)
 
 	if (!c)
 		return;
-	strv_dispose(&c->include);
-	strv_dispose(&c->exclude);
+	config_strv_clear(&c->include);
+	config_strv_clear(&c->exclude);
 	for (i = 0; i < CONFIG_AGENT_COUNT; i++)
 		free(c->agents[i].model);
-	strv_dispose(&c->categories_enable);
-	strv_dispose(&c->categories_disable);
+	config_strv_clear(&c->categories_enable);
+	config_strv_clear(&c->categories_disable);
 	for (i = 0; i < c->n_instructions; i++) {
-		strv_dispose(&c->instructions[i].paths);
+		config_strv_clear(&c->instructions[i].paths);
 		free(c->instructions[i].text);
 	}
 	free(c->instructions);
-	strv_dispose(&c->never_send);
+	config_strv_clear(&c->never_send);
 	for (i = 0; i < c->n_rules; i++) {
 		struct config_rule *r = &c->rules[i];
 		free(r->id);
 		free(r->pattern);
 		free(r->message);
 		free(r->cwe);
-		strv_dispose(&r->paths);
-		strv_dispose(&r->languages);
+		config_strv_clear(&r->paths);
+		config_strv_clear(&r->languages);
 	}
 	free(c->rules);
 	for (i = 0; i < c->n_suppressions; i++) {

@@ -2,7 +2,7 @@
  * checking every key and value against the schema below like a compiler: every problem is
  * reported with its line and column, unknown keys get a did-you-mean, and a typo never silently
  * weakens a gate. Hostile YAML is bounded: size, depth, node visits (aliases), duplicate keys. */
-#include "config/config.h"
+#include "config/config_int.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -330,30 +330,6 @@ static bool want_severity(struct loader *l, const yaml_node_t *n, const char *ke
 	return true;
 }
 
-static int strv_add(struct config_strv *sv, const char *s)
-{
-	char **v = realloc(sv->v, (sv->n + 1) * sizeof(*v));
-
-	if (!v)
-		return TRB_ENOMEM;
-	sv->v = v;
-	if (!(v[sv->n] = strdup(s)))
-		return TRB_ENOMEM;
-	sv->n++;
-	return 0;
-}
-
-static void strv_clear(struct config_strv *sv)
-{
-	size_t i;
-
-	for (i = 0; i < sv->n; i++)
-		free(sv->v[i]);
-	free(sv->v);
-	sv->v = NULL;
-	sv->n = 0;
-}
-
 /* A list of strings (a single string is taken as a list of one). `check` validates each item. */
 static bool want_strv(struct loader *l, const yaml_node_t *n, const char *key, struct config_strv *out,
 		      bool (*check)(struct loader *, const yaml_node_t *, const char *))
@@ -361,11 +337,11 @@ static bool want_strv(struct loader *l, const yaml_node_t *n, const char *key, s
 	yaml_node_item_t *it;
 	bool ok = true;
 
-	strv_clear(out);
+	config_strv_clear(out);
 	if (n->type == YAML_SCALAR_NODE && !is_null(n)) {
 		if (!want_string(l, n, key, NULL) || (check && !check(l, n, key)))
 			return false;
-		if (strv_add(out, scalar(n)) < 0)
+		if (config_strv_push(out, scalar(n)) < 0)
 			l->oom = true;
 		return true;
 	}
@@ -381,7 +357,7 @@ static bool want_strv(struct loader *l, const yaml_node_t *n, const char *key, s
 			ok = false;
 			continue;
 		}
-		if (strv_add(out, scalar(item)) < 0)
+		if (config_strv_push(out, scalar(item)) < 0)
 			l->oom = true;
 	}
 	return ok;
@@ -994,7 +970,7 @@ static void finish_instruction(struct loader *l, yaml_node_t *n, const char *whe
 	struct config_instruction *in = e;
 
 	if (!n) {
-		if (strv_add(&in->paths, "**") < 0)
+		if (config_strv_push(&in->paths, "**") < 0)
 			l->oom = true;
 		return;
 	}

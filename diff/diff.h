@@ -174,6 +174,9 @@ int diff_read_file(char **out, size_t *out_len, struct diff *d, diff_side_t side
 /* Computes the changed files, classifies them and widens their hunks into ranges. */
 int diff_run(struct diff *d, const struct diff_opts *opts);
 
+/* True when head line `line` of f was added or modified by the merge request. */
+bool diff_line_changed(const struct diff_file *f, uint32_t line);
+
 /* The added head lines of a skipped file (generated, too large, not UTF-8), for the secret
  * rules, which look at every text the merge request adds. *out is malloc'd. TRB_ELIMIT when the
  * head blob is larger than max_bytes. */

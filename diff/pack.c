@@ -36,6 +36,22 @@ static uint32_t count_changed(const struct diff_file *f, uint32_t start, uint32_
 	return n;
 }
 
+bool diff_line_changed(const struct diff_file *f, uint32_t line)
+{
+	size_t lo = 0, hi = f->n_changed;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (f->changed[mid] < line)
+			lo = mid + 1;
+		else if (f->changed[mid] > line)
+			hi = mid;
+		else
+			return true;
+	}
+	return false;
+}
+
 static size_t part_tokens(const struct diff_file *f, uint32_t start, uint32_t end)
 {
 	return diff_estimate_tokens(f->line_off[end] - f->line_off[start - 1], end - start + 1) + PART_OVERHEAD;

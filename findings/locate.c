@@ -20,17 +20,10 @@ static const struct diff_file *file_of(const struct diff *d, const char *path)
 
 static bool changed(const struct diff_file *f, uint32_t line)
 {
-	size_t lo = 0, hi = f->n_changed, i;
+	size_t i;
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (f->changed[mid] < line)
-			lo = mid + 1;
-		else if (f->changed[mid] > line)
-			hi = mid;
-		else
-			return true;
-	}
+	if (diff_line_changed(f, line))
+		return true;
 	/* the lines around a pure deletion count: a removed check is a change there */
 	for (i = 0; i < f->n_hunks; i++)
 		if (f->hunks[i].new_lines == 0 && (line == f->hunks[i].new_start || line == f->hunks[i].new_start + 1))
@@ -95,20 +88,7 @@ int findings_locate(struct findings *fs, struct diff *d)
 		f->in_diff = false;
 		if (df) {
 			for (l = f->start_line; l <= f->end_line && l - f->start_line < 100000; l++) {
-				size_t lo = 0, hi = df->n_changed;
-				bool added = false;
-				while (lo < hi) {
-					size_t mid = (lo + hi) / 2;
-					if (df->changed[mid] < l)
-						lo = mid + 1;
-					else if (df->changed[mid] > l)
-						hi = mid;
-					else {
-						added = true;
-						break;
-					}
-				}
-				if (added)
+				if (diff_line_changed(df, l))
 					f->anchor_line = l;
 				else
 					all = false;
