@@ -173,12 +173,61 @@ static void test_fingerprint_ignores_whitespace_and_line_numbers(void **state)
 	free(d);
 }
 
+static struct finding *add(struct findings *fs, finding_source_t src, finding_status_t st, trb_sev_t sev,
+			   double conf, uint32_t a, uint32_t b, const char *cwe)
+{
+	struct finding *f;
+
+	assert_int_equal(findings_add(&f, fs), 0);
+	f->source = src;
+	f->status = st;
+	f->severity = sev;
+	f->confidence = conf;
+	f->start_line = a;
+	f->end_line = b;
+	f->path = strdup("app.py");
+	f->cwe = strdup(cwe);
+	return f;
+}
+
+static void test_dedupe_never_talks_a_rule_finding_down(void **state)
+{
+	struct findings *fs;
+
+	(void)state;
+	assert_int_equal(findings_new(&fs), 0);
+	add(fs, FINDING_SOURCE_RULE, FINDING_UNVERIFIED, TRB_SEV_CRITICAL, 0.95, 1, 1, "CWE-798");
+	add(fs, FINDING_SOURCE_FINDER, FINDING_CONFIRMED, TRB_SEV_LOW, 0.9, 1, 1, "CWE-798");
+	/* overlapping, other CWE: kept apart */
+	add(fs, FINDING_SOURCE_FINDER, FINDING_CONFIRMED, TRB_SEV_HIGH, 0.9, 1, 2, "CWE-89");
+	/* an inline-ignored hit is never folded into another finding */
+	add(fs, FINDING_SOURCE_RULE, FINDING_SUPPRESSED, TRB_SEV_HIGH, 0.9, 2, 2, "CWE-89");
+	assert_int_equal(findings_dedupe(fs), 0);
+	assert_int_equal(fs->n, 3);
+	assert_int_equal(fs->v[0].status, FINDING_CONFIRMED);
+	assert_int_equal(fs->v[0].severity, TRB_SEV_CRITICAL);
+	assert_true(fs->v[0].confidence > 0.94);
+	assert_int_equal(fs->v[2].status, FINDING_SUPPRESSED);
+	findings_free(fs);
+}
+
+static void test_status_rank_orders_decisions(void **state)
+{
+	(void)state;
+	assert_true(findings_status_rank(FINDING_SUPPRESSED) > findings_status_rank(FINDING_CONFIRMED));
+	assert_true(findings_status_rank(FINDING_CONFIRMED) > findings_status_rank(FINDING_UNVERIFIED));
+	assert_true(findings_status_rank(FINDING_UNVERIFIED) > findings_status_rank(FINDING_UNCERTAIN));
+	assert_true(findings_status_rank(FINDING_UNCERTAIN) > findings_status_rank(FINDING_REJECTED));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gate_table),
 		cmocka_unit_test(test_suppressions_and_disabled_categories),
 		cmocka_unit_test(test_fingerprint_ignores_whitespace_and_line_numbers),
+		cmocka_unit_test(test_dedupe_never_talks_a_rule_finding_down),
+		cmocka_unit_test(test_status_rank_orders_decisions),
 	};
 	return cmocka_run_group_tests_name("findings_gate", tests, NULL, NULL);
 }
