@@ -130,3 +130,17 @@ expect_rc 0 "$TRIBUNAL" plan --repo "$R" --base main~2 --head main
 expect_in "$OUT" "src/renamed.txt"
 expect_in "$OUT" "binary"
 expect_in "$OUT" "lockfile"
+
+# the document matches docs/plan.schema.json
+AJV=$VALIDATE_CACHE/node_modules/.bin/ajv
+if [ ! -x "$AJV" ]; then
+	printf '{"version": "2.1.0", "runs": []}' > "$TMP/warm.sarif"
+	"$VALIDATE" sarif "$TMP/warm.sarif" >/dev/null 2>&1 || true
+fi
+if [ -x "$AJV" ]; then
+	"$TRIBUNAL" plan --json --repo "$R" --base main~2 --head main > "$TMP/full.json"
+	"$AJV" validate --spec=draft7 --strict=false -s docs/plan.schema.json -d "$TMP/full.json" >&2 \
+		|| die "plan --json does not match docs/plan.schema.json"
+elif [ "$VALIDATE" != /bin/true ]; then
+	die "ajv is not installed in $VALIDATE_CACHE"
+fi
