@@ -1037,10 +1037,12 @@ int agents_run(struct findings *fs, const struct agents_options *o)
 	for (i = 0; i < r.n_units; i++)
 		if (!r.units[i].fail)
 			start_finder(&r, i);
-	if ((error = llm_run(o->llm)) < 0 && error != TRB_EIO)
+	/* TRB_EIO (the audit file) is reported by the caller; after TRB_ERROR (libcurl) every call has
+	 * ended with LLM_NETWORK, so its units are listed as not reviewed and the findings already made
+	 * are kept */
+	if ((error = llm_run(o->llm)) < 0 && error != TRB_EIO && error != TRB_ERROR)
 		goto done;
-	if (error == TRB_EIO)
-		error = 0;   /* the audit file: reported by the caller from the llm totals */
+	error = 0;
 	if ((error = r.error) < 0) {
 		trb_err_set(error, "out of memory during the review");
 		goto done;

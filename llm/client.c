@@ -1098,13 +1098,16 @@ int llm_run(struct llm_client *c)
 			detach_transfer(c, k);
 			finish(c, k, LLM_NETWORK, llm_fmt("libcurl failed"));
 		}
-		while ((k = c->queue)) {
-			c->queue = k->next;
-			finish_unsent(c, k, LLM_NETWORK, llm_fmt("libcurl failed"));
-		}
+		/* calls submitted from the callbacks (a patcher after a failed verifier) fail the same way,
+		 * so that every callback has run when this returns */
+		do {
+			while ((k = c->queue)) {
+				c->queue = k->next;
+				finish_unsent(c, k, LLM_NETWORK, llm_fmt("libcurl failed"));
+			}
+			flush_done(c);
+		} while (c->queue);
 		c->running = false;
-		flush_done(c);
-		/* calls submitted from these callbacks stay queued for the next llm_run */
 		return c->run_error;
 	}
 	c->running = false;

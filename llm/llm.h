@@ -257,7 +257,7 @@ int llm_submit(struct llm_client *c, const struct llm_request *req, llm_done_fn 
 
 /* Runs until every queued call (and every call submitted from the callbacks) has finished.
  * Not reentrant: from a callback it returns TRB_EINVAL. Returns 0, or TRB_EIO when the audit file could not be written (the calls still finished), or
- * TRB_ERROR when libcurl failed (the calls left end with LLM_NETWORK). */
+ * TRB_ERROR when libcurl failed (the calls left, and any their callbacks submit, end with LLM_NETWORK). */
 int llm_run(struct llm_client *c);
 
 struct llm_totals {

@@ -1125,6 +1125,68 @@ static void test_concurrency_is_capped_and_nothing_is_lost(void **state)
 	trb_buf_dispose(&stats);
 }
 
+/* libcurl's transfer loop failing: every call ends with LLM_NETWORK, including one that a callback
+ * submits while the failures are delivered, so no conversation is left without its answer. */
+static CURLMcode poll_fails(CURLM *m, struct curl_waitfd *fds, unsigned int n, int timeout_ms, int *ret)
+{
+	(void)m;
+	(void)fds;
+	(void)n;
+	(void)timeout_ms;
+	(void)ret;
+	return CURLM_INTERNAL_ERROR;
+}
+
+struct chain {
+	struct llm_client *c;
+	struct seen first, second;
+};
+
+static void chain_first(const struct llm_response *r, void *payload)
+{
+	struct chain *ch = payload;
+
+	on_done(r, &ch->first);
+	submit(ch->c, CONFIG_AGENT_VERIFIER, "follow-up", 2, &ch->second);
+}
+
+static void test_libcurl_failure_ends_every_call_even_those_queued_by_callbacks(void **state)
+{
+	CURLMcode (*real_poll)(CURLM *, struct curl_waitfd *, unsigned int, int, int *) = llm_curl.multi_poll;
+	struct chain ch;
+	struct seen other = {0};
+	struct llm_request req;
+
+	(void)state;
+	memset(&ch, 0, sizeof(ch));
+	fake_script("{\"default\":{\"latency_ms\":200}}");
+	ch.c = client();
+	llm_request_init(&req, CONFIG_AGENT_FINDER);
+	req.unit = 1;
+	assert_int_equal(llm_request_add_text(&req, LLM_ROLE_USER, "first", 5, false), 0);
+	assert_int_equal(llm_submit(ch.c, &req, chain_first, &ch), 0);
+	llm_request_dispose(&req);
+	submit(ch.c, CONFIG_AGENT_FINDER, "other", 3, &other);
+	llm_curl.multi_poll = poll_fails;
+	assert_int_equal(llm_run(ch.c), TRB_ERROR);
+	llm_curl.multi_poll = real_poll;
+	assert_string_equal(trb_err_msg(), "libcurl: the transfer loop failed");
+	assert_int_equal(ch.first.calls, 1);
+	assert_int_equal(ch.first.outcome, LLM_NETWORK);
+	assert_int_equal(other.calls, 1);
+	assert_int_equal(other.outcome, LLM_NETWORK);
+	assert_int_equal(ch.second.calls, 1);
+	assert_int_equal(ch.second.outcome, LLM_NETWORK);
+	assert_int_equal(ch.second.unit, 2);
+	/* nothing is left queued: a later run has nothing to do */
+	assert_int_equal(llm_run(ch.c), 0);
+	assert_int_equal(ch.second.calls, 1);
+	llm_client_free(ch.c);
+	seen_dispose(&ch.first);
+	seen_dispose(&ch.second);
+	seen_dispose(&other);
+}
+
 /* ---- audit.jsonl ---- */
 
 static void test_audit_has_one_line_per_attempt_with_ci_context(void **state)
@@ -1298,6 +1360,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_totals_sum_usage_and_cost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_callbacks_step_conversations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrency_is_capped_and_nothing_is_lost, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_libcurl_failure_ends_every_call_even_those_queued_by_callbacks, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_audit_has_one_line_per_attempt_with_ci_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_api_keys_appear_only_in_request_headers, setup, teardown),
 	};
