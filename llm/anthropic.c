@@ -22,7 +22,7 @@ static int add_cache_control(cJSON *block)
 
 /* Which caller-marked text blocks get a breakpoint: the last ones, as many as are left after the
  * system prompt (or tools) and the conversation tail. */
-static bool *pick_breakpoints(const struct llm_request *req, size_t *left_out)
+static bool *pick_breakpoints(const struct llm_request *req)
 {
 	size_t i, j, left = MAX_BREAKPOINTS, total = 0, k = 0;
 	bool *marks;
@@ -52,7 +52,6 @@ static bool *pick_breakpoints(const struct llm_request *req, size_t *left_out)
 		}
 		k += m->n_blocks;
 	}
-	*left_out = left;
 	return marks;
 }
 
@@ -96,7 +95,7 @@ int llm_anthropic_encode(cJSON **out, const struct llm_request *req, const struc
 {
 	cJSON *root = cJSON_CreateObject(), *arr, *o;
 	bool *marks = NULL;
-	size_t i, j, k = 0, left = 0;
+	size_t i, j, k = 0;
 	int pass;
 	bool system = req->system && req->system[0];
 	int error = 0;
@@ -108,11 +107,10 @@ int llm_anthropic_encode(cJSON **out, const struct llm_request *req, const struc
 		error = trb_err_oom();
 		goto cleanup;
 	}
-	if (!(marks = pick_breakpoints(req, &left))) {
+	if (!(marks = pick_breakpoints(req))) {
 		error = TRB_ENOMEM;
 		goto cleanup;
 	}
-	(void)left;
 	if (system) {
 		if (!(arr = cJSON_AddArrayToObject(root, "system")) || !(o = cJSON_CreateObject())) {
 			error = trb_err_oom();

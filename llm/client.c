@@ -232,7 +232,6 @@ static void call_free(struct call *k)
 		wipe(h->data);
 	curl_slist_free_all(k->headers);
 	free(k->body);
-	cJSON_Delete(k->tree);
 	trb_buf_dispose(&k->rbody);
 	free(k->hdr_request_id);
 	llm_response_dispose(&k->resp);
@@ -365,16 +364,15 @@ static bool takes_temperature(const char *model)
 	return true;
 }
 
-static int encode_body(struct call *k)
+/* The body from the request tree, with max_tokens set to the call's current limit. */
+static int encode_body(struct call *k, cJSON *tree)
 {
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(tree, k->max_key);
 	char *s;
 
-	if (k->tree) {
-		cJSON *v = cJSON_GetObjectItemCaseSensitive(k->tree, k->max_key);
-		if (v)
-			cJSON_SetNumberValue(v, k->max_tokens);
-	}
-	if (!(s = cJSON_PrintUnformatted(k->tree)))
+	if (v)
+		cJSON_SetNumberValue(v, k->max_tokens);
+	if (!(s = cJSON_PrintUnformatted(tree)))
 		return trb_err_oom();
 	free(k->body);
 	k->body = s;
@@ -383,11 +381,26 @@ static int encode_body(struct call *k)
 	return 0;
 }
 
+/* The rare resend with a larger max_tokens: re-parsed from the body rather than keeping every
+ * queued call's tree next to its body. */
+static int reencode_body(struct call *k)
+{
+	cJSON *tree = cJSON_ParseWithLength(k->body, k->body_len);
+	int error;
+
+	if (!tree)
+		return trb_err_oom();
+	error = encode_body(k, tree);
+	cJSON_Delete(tree);
+	return error;
+}
+
 int llm_submit(struct llm_client *c, const struct llm_request *req, llm_done_fn done, void *payload)
 {
 	const struct config_agent *a;
 	struct llm_wire_params wp = {0};
 	struct call *k;
+	cJSON *tree = NULL;
 	int error;
 
 	if ((unsigned)req->agent >= CONFIG_AGENT_COUNT || !done)
@@ -418,19 +431,17 @@ int llm_submit(struct llm_client *c, const struct llm_request *req, llm_done_fn 
 	wp.send_temperature = takes_temperature(a->model);
 	if (k->provider == CONFIG_PROVIDER_ANTHROPIC) {
 		k->max_key = "max_tokens";
-		error = llm_anthropic_encode(&k->tree, req, &wp);
+		error = llm_anthropic_encode(&tree, req, &wp);
 	} else {
 		wp.max_completion_tokens = c->prov[k->provider].official;
 		k->max_key = wp.max_completion_tokens ? "max_completion_tokens" : "max_tokens";
-		error = llm_openai_encode(&k->tree, req, &wp);
+		error = llm_openai_encode(&tree, req, &wp);
 	}
-	if (error < 0 || (error = encode_body(k)) < 0 ||
-	    (error = build_headers(k, &c->prov[k->provider], a->no_key)) < 0)
+	if (error == 0)
+		error = encode_body(k, tree);
+	cJSON_Delete(tree);
+	if (error < 0 || (error = build_headers(k, &c->prov[k->provider], a->no_key)) < 0)
 		goto fail;
-	if (k->max_tokens_retry <= k->max_tokens) {
-		cJSON_Delete(k->tree);
-		k->tree = NULL;
-	}
 	k->ready_at = now_ms();
 	queue_insert(c, k);
 	return 0;
@@ -813,23 +824,7 @@ static bool classify_ok(struct llm_client *c, struct call *k, long status, struc
 		return true;
 	}
 	/* a resend after max_tokens decodes into a fresh reply, keeping the usage summed */
-	free(r->text);
-	r->text = NULL;
-	{
-		size_t i;
-		for (i = 0; i < r->n_calls; i++) {
-			free(r->calls[i].id);
-			free(r->calls[i].name);
-			free(r->calls[i].input);
-			cJSON_Delete(r->calls[i].args);
-		}
-		free(r->calls);
-		r->calls = NULL;
-		r->n_calls = 0;
-	}
-	memset(&r->usage, 0, sizeof(r->usage));
-	free(r->request_id);
-	r->request_id = NULL;
+	llm_response_clear_reply(r);
 	error = k->provider == CONFIG_PROVIDER_ANTHROPIC ? llm_anthropic_decode(r, root) : llm_openai_decode(r, root);
 	cJSON_Delete(root);
 	*u = r->usage;
@@ -848,10 +843,10 @@ static bool classify_ok(struct llm_client *c, struct call *k, long status, struc
 		v->msg = llm_fmt("model '%s' refused the request", k->model);
 		return true;
 	}
-	if (r->stop == LLM_STOP_MAX_TOKENS && !k->extended && k->tree && k->max_tokens_retry > k->max_tokens) {
+	if (r->stop == LLM_STOP_MAX_TOKENS && !k->extended && k->max_tokens_retry > k->max_tokens) {
 		k->extended = true;
 		k->max_tokens = k->max_tokens_retry;
-		if (encode_body(k) < 0) {
+		if (reencode_body(k) < 0) {
 			v->outcome = LLM_OK;   /* keep the cut-off reply rather than nothing */
 			return true;
 		}

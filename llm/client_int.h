@@ -44,7 +44,6 @@ struct call {
 
 	char *body;
 	size_t body_len;
-	cJSON *tree;              /* kept only when the call may be resent with a larger max_tokens */
 	const char *max_key;
 	unsigned max_tokens, max_tokens_retry;
 	struct curl_slist *headers;

@@ -295,14 +295,12 @@ void llm_response_init(struct llm_response *resp)
 	resp->stop = LLM_STOP_OTHER;
 }
 
-void llm_response_dispose(struct llm_response *resp)
+void llm_response_clear_reply(struct llm_response *resp)
 {
 	size_t i;
 
-	if (!resp)
-		return;
-	free(resp->error);
 	free(resp->text);
+	resp->text = NULL;
 	for (i = 0; i < resp->n_calls; i++) {
 		free(resp->calls[i].id);
 		free(resp->calls[i].name);
@@ -310,7 +308,19 @@ void llm_response_dispose(struct llm_response *resp)
 		cJSON_Delete(resp->calls[i].args);
 	}
 	free(resp->calls);
+	resp->calls = NULL;
+	resp->n_calls = 0;
+	memset(&resp->usage, 0, sizeof(resp->usage));
 	free(resp->request_id);
+	resp->request_id = NULL;
+}
+
+void llm_response_dispose(struct llm_response *resp)
+{
+	if (!resp)
+		return;
+	free(resp->error);
+	llm_response_clear_reply(resp);
 	llm_response_init(resp);
 }
 

@@ -35,6 +35,10 @@ int llm_openai_encode(cJSON **out, const struct llm_request *req, const struct l
 int llm_anthropic_decode(struct llm_response *out, const cJSON *root);
 int llm_openai_decode(struct llm_response *out, const cJSON *root);
 
+/* Frees what a decode filled (text, calls, usage, request_id), so that a resend can decode into
+ * the same response; error and the call's bookkeeping stay. */
+void llm_response_clear_reply(struct llm_response *resp);
+
 /* The error message of an error body in either format ({"error":{"message"}} or {"error":"..."}),
  * borrowed from root; NULL when there is none. */
 const char *llm_wire_error_message(const cJSON *root);
