@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "findings/internal.h"
 #include "util/err.h"
 
 static const char *const status_names[] = {"confirmed", "rejected", "uncertain", "unverified", "suppressed"};
@@ -51,6 +52,47 @@ int findings_add(struct finding **out, struct findings *fs)
 	*out = &fs->v[fs->n++];
 	memset(*out, 0, sizeof(**out));
 	return 0;
+}
+
+int findings_strv_add_unique(char ***v, size_t *n, const char *s)
+{
+	char **nv, *c;
+	size_t i, bytes;
+	int error;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], s) == 0)
+			return 0;
+	if ((error = trb_mul_size(&bytes, *n + 1, sizeof(*nv))) < 0)
+		return error;
+	if (!(c = strdup(s)))
+		return trb_err_oom();
+	if (!(nv = realloc(*v, bytes))) {
+		free(c);
+		return trb_err_oom();
+	}
+	*v = nv;
+	nv[(*n)++] = c;
+	return 0;
+}
+
+int findings_add_notice(struct findings *fs, const char *text)
+{
+	return findings_strv_add_unique(&fs->run.notices, &fs->run.n_notices, text);
+}
+
+int findings_fingerprint_lines(char **out, const char *path, const char *cwe, const char *text, size_t len,
+			       uint32_t start, uint32_t end)
+{
+	size_t i, s, line = 1;
+
+	for (i = 0; i < len && line < start; i++)
+		if (text[i] == '\n')
+			line++;
+	for (s = i; i < len && line <= end; i++)
+		if (text[i] == '\n')
+			line++;
+	return findings_fingerprint(out, path, cwe, text + s, i - s);
 }
 
 static void free_strv(char **v, size_t n)

@@ -138,11 +138,19 @@ void findings_free(struct findings *fs);
 int findings_add(struct finding **out, struct findings *fs);
 void finding_dispose(struct finding *f);
 
+/* Adds a copy of text to run.notices unless an equal notice is there already. Errors: TRB_ENOMEM. */
+int findings_add_notice(struct findings *fs, const char *text);
+
 /* ---- policy ---------------------------------------------------------------------------------- */
 
 /* Fingerprint stable under line shifts: the first 32 hex digits of sha256(path, CWE, the flagged
  * lines with all whitespace removed). `code` is the text of the flagged lines. *out is malloc'd. */
 int findings_fingerprint(char **out, const char *path, const char *cwe, const char *code, size_t len);
+
+/* findings_fingerprint() of lines start..end (1-based, inclusive, each with its newline) of a
+ * file's text; lines past the end of the text are empty. *out is malloc'd. Errors: TRB_ENOMEM. */
+int findings_fingerprint_lines(char **out, const char *path, const char *cwe, const char *text, size_t len,
+			       uint32_t start, uint32_t end);
 
 /* Places findings in the merge request: fills a missing fingerprint from the head code, sets
  * pre_existing (no changed line in the finding or its data flow, deletions counted), in_diff and

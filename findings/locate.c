@@ -47,18 +47,12 @@ static bool touches(const struct diff *d, const char *path, uint32_t start, uint
 static int fingerprint_from_head(struct finding *f, struct diff *d)
 {
 	char *text = NULL;
-	size_t len = 0, i, s, line = 1;
+	size_t len = 0;
 	int error;
 
 	if (diff_read_file(&text, &len, d, DIFF_SIDE_HEAD, f->path, (size_t)64 * 1024 * 1024) < 0)
 		return findings_fingerprint(&f->fingerprint, f->path, f->cwe, f->title ? f->title : "", f->title ? strlen(f->title) : 0);
-	for (i = 0; i < len && line < f->start_line; i++)
-		if (text[i] == '\n')
-			line++;
-	for (s = i; i < len && line <= f->end_line; i++)
-		if (text[i] == '\n')
-			line++;
-	error = findings_fingerprint(&f->fingerprint, f->path, f->cwe, text + s, i - s);
+	error = findings_fingerprint_lines(&f->fingerprint, f->path, f->cwe, text, len, f->start_line, f->end_line);
 	free(text);
 	return error;
 }

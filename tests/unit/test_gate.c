@@ -173,6 +173,45 @@ static void test_fingerprint_ignores_whitespace_and_line_numbers(void **state)
 	free(d);
 }
 
+static void test_fingerprint_lines_hashes_the_flagged_lines(void **state)
+{
+	static const char text[] = "int a;\n\tstrcpy(buf, name);\nreturn 0;\n";
+	char *whole = NULL, *sliced = NULL, *two = NULL, *both = NULL, *past = NULL, *empty = NULL;
+
+	(void)state;
+	assert_int_equal(findings_fingerprint(&whole, "src/a.c", "CWE-787", "strcpy(buf,name);", 17), 0);
+	assert_int_equal(findings_fingerprint_lines(&sliced, "src/a.c", "CWE-787", text, sizeof(text) - 1, 2, 2), 0);
+	assert_string_equal(sliced, whole);
+	assert_int_equal(findings_fingerprint(&both, "src/a.c", "CWE-787", "strcpy(buf,name);return0;", 25), 0);
+	assert_int_equal(findings_fingerprint_lines(&two, "src/a.c", "CWE-787", text, sizeof(text) - 1, 2, 3), 0);
+	assert_string_equal(two, both);
+	/* lines past the end are empty, not an error */
+	assert_int_equal(findings_fingerprint(&empty, "src/a.c", "CWE-787", "", 0), 0);
+	assert_int_equal(findings_fingerprint_lines(&past, "src/a.c", "CWE-787", text, sizeof(text) - 1, 9, 12), 0);
+	assert_string_equal(past, empty);
+	free(whole);
+	free(sliced);
+	free(two);
+	free(both);
+	free(past);
+	free(empty);
+}
+
+static void test_add_notice_keeps_one_copy(void **state)
+{
+	struct findings *fs = NULL;
+
+	(void)state;
+	assert_int_equal(findings_new(&fs), 0);
+	assert_int_equal(findings_add_notice(fs, "no agent reviewed this code"), 0);
+	assert_int_equal(findings_add_notice(fs, "budget exhausted"), 0);
+	assert_int_equal(findings_add_notice(fs, "no agent reviewed this code"), 0);
+	assert_int_equal(fs->run.n_notices, 2);
+	assert_string_equal(fs->run.notices[0], "no agent reviewed this code");
+	assert_string_equal(fs->run.notices[1], "budget exhausted");
+	findings_free(fs);
+}
+
 static struct finding *add(struct findings *fs, finding_source_t src, finding_status_t st, trb_sev_t sev,
 			   double conf, uint32_t a, uint32_t b, const char *cwe)
 {
@@ -226,6 +265,8 @@ int main(void)
 		cmocka_unit_test(test_gate_table),
 		cmocka_unit_test(test_suppressions_and_disabled_categories),
 		cmocka_unit_test(test_fingerprint_ignores_whitespace_and_line_numbers),
+		cmocka_unit_test(test_fingerprint_lines_hashes_the_flagged_lines),
+		cmocka_unit_test(test_add_notice_keeps_one_copy),
 		cmocka_unit_test(test_dedupe_never_talks_a_rule_finding_down),
 		cmocka_unit_test(test_status_rank_orders_decisions),
 	};
