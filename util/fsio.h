@@ -5,6 +5,7 @@
 #ifndef TRB_UTIL_FSIO_H
 #define TRB_UTIL_FSIO_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /* A new file for writing (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0644). A leftover at that name (a
@@ -16,5 +17,14 @@ FILE *trb_fopen_append(const char *path);
 
 /* 0 when dir is a real directory, not a symbolic link; else TRB_EIO with a message. */
 int trb_dir_check(const char *dir);
+
+/* mkdir -p dir (mode 0755 before the umask), then trb_dir_check(dir): the last component must be a
+ * real directory, not a link to one. 0, TRB_EIO (naming the component that failed) or TRB_ENOMEM. */
+int trb_mkdirs(const char *dir);
+
+/* Reads the whole file at path into *out (NUL-terminated, caller frees; the file may hold NULs, *len
+ * counts them). A file longer than limit bytes fails with TRB_ELIMIT without being read to its end;
+ * TRB_EIO when it cannot be opened or read, TRB_ENOMEM. On failure *out is NULL and *len 0. */
+int trb_read_file(char **out, size_t *len, const char *path, size_t limit);
 
 #endif

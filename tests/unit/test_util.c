@@ -5,11 +5,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "util/array.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/fsio.h"
 #include "util/glob.h"
 #include "util/path.h"
 #include "util/sha256.h"
@@ -138,6 +143,123 @@ static void test_size_arithmetic_overflow(void **state)
 	assert_int_equal(trb_mul_size(&n, SIZE_MAX / 2, 3), TRB_ELIMIT);
 }
 
+static void test_array_grow_doubles_and_checks_overflow(void **state)
+{
+	int *v = NULL;
+	void *p;
+	size_t cap = 0, n, i;
+
+	(void)state;
+	for (n = 0; n < 100; n++) {
+		p = v;
+		assert_int_equal(trb_array_grow(&p, &cap, n, sizeof(*v)), 0);
+		v = p;
+		assert_true(cap > n);
+		v[n] = (int)n;
+	}
+	assert_int_equal(cap, 128);
+	for (i = 0; i < n; i++)
+		assert_int_equal(v[i], (int)i);
+	/* room already there: nothing moves */
+	p = v;
+	assert_int_equal(trb_array_grow(&p, &cap, 5, sizeof(*v)), 0);
+	assert_ptr_equal(p, v);
+	assert_int_equal(cap, 128);
+	/* the byte count would wrap: refused, the array left as it was */
+	assert_int_equal(trb_array_grow(&p, &cap, 128, SIZE_MAX / 64), TRB_ELIMIT);
+	assert_ptr_equal(p, v);
+	assert_int_equal(cap, 128);
+	/* so would the doubled count */
+	cap = SIZE_MAX / 2 + 1;
+	assert_int_equal(trb_array_grow(&p, &cap, cap, 1), TRB_ELIMIT);
+	assert_int_equal(cap, SIZE_MAX / 2 + 1);
+	free(v);
+}
+
+static void tmp_dir(char tmpl[64])
+{
+	snprintf(tmpl, 64, "/tmp/trb-util-XXXXXX");
+	assert_non_null(mkdtemp(tmpl));
+}
+
+static void write_bytes(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void test_mkdirs_creates_nested_and_refuses_links(void **state)
+{
+	char root[64], path[256], link[256];
+	struct stat st;
+
+	(void)state;
+	tmp_dir(root);
+	snprintf(path, sizeof(path), "%s/a/b//c/", root);
+	assert_int_equal(trb_mkdirs(path), 0);
+	snprintf(path, sizeof(path), "%s/a/b/c", root);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	/* again: already there is fine */
+	assert_int_equal(trb_mkdirs(path), 0);
+	/* a planted link as the last component is refused */
+	snprintf(link, sizeof(link), "%s/out", root);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(trb_mkdirs(link), TRB_EIO);
+	assert_non_null(strstr(trb_err_msg(), "symbolic link"));
+	/* a file in the way names the component */
+	snprintf(path, sizeof(path), "%s/file", root);
+	write_bytes(path, "x", 1);
+	snprintf(path, sizeof(path), "%s/file/sub", root);
+	assert_int_equal(trb_mkdirs(path), TRB_EIO);
+	assert_non_null(strstr(trb_err_msg(), "/file/sub"));
+	assert_int_equal(trb_mkdirs(""), TRB_EIO);
+
+	unlink(link);
+	snprintf(path, sizeof(path), "%s/file", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/a/b/c", root);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/a/b", root);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/a", root);
+	rmdir(path);
+	assert_int_equal(rmdir(root), 0);
+}
+
+static void test_read_file_whole_with_limit(void **state)
+{
+	char root[64], path[256], *text;
+	size_t len = 99;
+
+	(void)state;
+	tmp_dir(root);
+	snprintf(path, sizeof(path), "%s/f", root);
+	write_bytes(path, "ab\0cd", 5);
+	assert_int_equal(trb_read_file(&text, &len, path, 5), 0);
+	assert_int_equal(len, 5);
+	assert_memory_equal(text, "ab\0cd", 6);
+	free(text);
+	/* one byte over the limit */
+	assert_int_equal(trb_read_file(&text, &len, path, 4), TRB_ELIMIT);
+	assert_null(text);
+	assert_int_equal(len, 0);
+	assert_non_null(strstr(trb_err_msg(), "larger than 4 bytes"));
+	/* empty: an allocated "" */
+	write_bytes(path, "", 0);
+	assert_int_equal(trb_read_file(&text, &len, path, 0), 0);
+	assert_string_equal(text, "");
+	assert_int_equal(len, 0);
+	free(text);
+	unlink(path);
+	assert_int_equal(trb_read_file(&text, &len, path, 10), TRB_EIO);
+	assert_null(text);
+	assert_int_equal(rmdir(root), 0);
+}
+
 static void test_sha256_known_vectors(void **state)
 {
 	char hex[65];
@@ -167,6 +289,9 @@ int main(void)
 		cmocka_unit_test(test_path_tidy),
 		cmocka_unit_test(test_size_arithmetic_overflow),
 		cmocka_unit_test(test_sha256_known_vectors),
+		cmocka_unit_test(test_array_grow_doubles_and_checks_overflow),
+		cmocka_unit_test(test_mkdirs_creates_nested_and_refuses_links),
+		cmocka_unit_test(test_read_file_whole_with_limit),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
