@@ -347,12 +347,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "hang":
             return self.hang()
         if fault == "drop":
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            return None
+            return self.drop_connection()
         headers = dict(reply.get("headers", {}))
         rid = reply.get("request_id", ("req_fake_%d" if provider == "anthropic" else "fake-%d") % seq)
         headers["request-id" if provider == "anthropic" else "x-request-id"] = rid
@@ -379,13 +374,16 @@ class Handler(BaseHTTPRequestHandler):
                     % (status, len(data))).encode("latin-1")
             self.wfile.write(head + data[: len(data) // 2])
             self.wfile.flush()
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            return None
+            return self.drop_connection()
         return self.send_all(status, data, "application/json", headers)
+
+    def drop_connection(self):
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        return None
 
     def hang(self):
         """Answer nothing until the client closes the connection (or 120 s pass)."""
