@@ -165,19 +165,30 @@ const char *agents_head_file(git_blob **out, struct agents_tools *t, const char 
 	return why;
 }
 
-/* Appends text with secrets redacted (when rules are available) and invalid UTF-8 replaced. */
-static int put_code(struct trb_buf *out, const struct agents_tools *t, const char *text, size_t len)
+/* What the model may see of a whole file: its text with secrets redacted (line numbers kept), in
+ * *text (pointing into red, or at raw when no rules are loaded). Always the whole file, never a
+ * slice: a key block is only recognised from its BEGIN line, an AWS secret by a key id a few lines
+ * away, and a line cut short can leave a key too short to match. Returns 0, TRB_ENOMEM, or
+ * TRB_ELIMIT when the file holds more secrets than can be redacted. */
+static int redact_file(const char **text, size_t *len, struct trb_buf *red, const struct agents_tools *t,
+		       const char *raw, size_t raw_len)
 {
-	struct trb_buf tmp = TRB_BUF_INIT(TRB_LIMIT_FILE);
 	int error;
 
-	if (!t->rules)
-		return trb_escape_utf8(out, text, len);
-	if ((error = rules_redact(&tmp, t->rules, text, len)) == 0)
-		error = trb_escape_utf8(out, trb_buf_cstr(&tmp), tmp.len);
-	trb_buf_dispose(&tmp);
-	return error;
+	if (!t->rules) {
+		*text = raw;
+		*len = raw_len;
+		return 0;
+	}
+	trb_buf_clear(red);
+	if ((error = rules_redact(red, t->rules, raw, raw_len)) < 0)
+		return error;
+	*text = trb_buf_cstr(red);
+	*len = red->len;
+	return 0;
 }
+
+#define TOOL_TOO_MANY_SECRETS "this file holds more secrets than can be redacted: it is not shown"
 
 static int tool_error(struct trb_buf *out, bool *is_error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -201,22 +212,24 @@ static int read_file(struct trb_buf *out, bool *is_error, struct agents_tools *t
 	long start = int_arg(args, "start_line"), end = int_arg(args, "end_line");
 	git_blob *blob = NULL;
 	size_t len, i, line = 1, lines = 0, total;
-	struct trb_buf body = TRB_BUF_INIT(AGENTS_READ_MAX_BYTES * 2);
-	int error;
+	struct trb_buf red = TRB_BUF_INIT(TRB_LIMIT_FILE), body = TRB_BUF_INIT(AGENTS_READ_MAX_BYTES * 2);
+	int error = 0;
 
 	if (!path)
 		return tool_error(out, is_error, "%s", why);
 	if (start == -2 || end == -2) {
-		free(path);
-		return tool_error(out, is_error, "%s", "start_line and end_line must be positive integers");
+		error = tool_error(out, is_error, "%s", "start_line and end_line must be positive integers");
+		goto done;
 	}
 	if ((why = agents_head_file(&blob, t, path)) != NULL) {
 		error = tool_error(out, is_error, "%s", why);
-		free(path);
-		return error;
+		goto done;
 	}
-	text = git_blob_rawcontent(blob);
-	len = (size_t)git_blob_rawsize(blob);
+	if ((error = redact_file(&text, &len, &red, t, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob))) < 0) {
+		if (error == TRB_ELIMIT)
+			error = tool_error(out, is_error, "%s", TOOL_TOO_MANY_SECRETS);
+		goto done;
+	}
 	for (i = 0, total = 0; i < len; i++)
 		total += text[i] == '\n';
 	if (len && text[len - 1] != '\n')
@@ -226,18 +239,14 @@ static int read_file(struct trb_buf *out, bool *is_error, struct agents_tools *t
 	if (end < 0 || end - start + 1 > AGENTS_READ_MAX_LINES)
 		end = start + AGENTS_READ_MAX_LINES - 1;
 	if (end < start) {
-		git_blob_free(blob);
-		free(path);
-		return tool_error(out, is_error, "%s", "end_line is before start_line");
+		error = tool_error(out, is_error, "%s", "end_line is before start_line");
+		goto done;
 	}
 	if ((size_t)start > total && total > 0) {
-		char msg[96];
-		snprintf(msg, sizeof(msg), "the file has %zu lines; start_line is past its end", total);
-		git_blob_free(blob);
-		free(path);
-		return tool_error(out, is_error, "%s", msg);
+		error = tool_error(out, is_error, "the file has %zu lines; start_line is past its end", total);
+		goto done;
 	}
-	/* number the lines start..end, stopping at the byte cap */
+	/* number the lines start..end of the redacted text, stopping at the byte cap */
 	for (i = 0; i < len && line <= (size_t)end; line++) {
 		const char *nl = memchr(text + i, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - (text + i)) : len - i;
@@ -251,19 +260,20 @@ static int read_file(struct trb_buf *out, bool *is_error, struct agents_tools *t
 		}
 		i += n + 1;
 	}
+	if ((error = trb_buf_error(&body)) < 0)
+		goto done;
 	trb_buf_printf(out, "%s (lines %ld-%zu of %zu)\n", path, start, lines ? (size_t)start + lines - 1 : (size_t)start,
 		       total);
-	if ((error = put_code(out, t, trb_buf_cstr(&body), body.len)) == TRB_ELIMIT) {
-		trb_buf_clear(out);
-		error = tool_error(out, is_error, "%s", "this part of the file holds more secrets than can be redacted: "
-				   "it is not shown");
-	}
-	if (!*is_error && lines && (size_t)start + lines - 1 < total)
+	trb_escape_utf8(out, trb_buf_cstr(&body), body.len);
+	if (lines && (size_t)start + lines - 1 < total)
 		trb_buf_printf(out, "[more lines follow: read from line %zu]\n", (size_t)start + lines);
+	error = trb_buf_error(out);
+done:
 	trb_buf_dispose(&body);
+	trb_buf_dispose(&red);
 	git_blob_free(blob);
 	free(path);
-	return error ? error : trb_buf_error(out);
+	return error;
 }
 
 #define SEARCH_MAX_MS 3000
@@ -285,10 +295,13 @@ struct search {
 	pcre2_match_context *mc;
 	const char *glob;
 	struct trb_buf *out;
+	struct trb_buf red;        /* the current file, redacted; reused from file to file */
 	size_t matches, files, bytes;
-	bool truncated, limited;
+	bool truncated, limited, unredactable;
 	int error;
 };
+
+#define SEARCH_LINE_MAX 240
 
 static int search_cb(const char *root, const git_tree_entry *e, void *payload)
 {
@@ -297,6 +310,7 @@ static int search_cb(const char *root, const git_tree_entry *e, void *payload)
 	git_blob *blob = NULL;
 	const char *text;
 	size_t len, i = 0, line = 1;
+	int error;
 
 	if (s->error || s->truncated)
 		return -1;
@@ -324,9 +338,17 @@ static int search_cb(const char *root, const git_tree_entry *e, void *payload)
 	if (git_blob_lookup(&blob, s->t->repo, git_tree_entry_id(e)) < 0 || git_blob_rawsize(blob) > AGENTS_FILE_MAX_BYTES ||
 	    diff_is_binary(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)))
 		goto done;
-	text = git_blob_rawcontent(blob);
-	len = (size_t)git_blob_rawsize(blob);
-	s->bytes += len;
+	s->bytes += (size_t)git_blob_rawsize(blob);
+	/* the pattern runs on the redacted text only: on the raw text, a model's pattern would be an
+	 * oracle testing a secret byte by byte, even if the line it matched were shown redacted */
+	if ((error = redact_file(&text, &len, &s->red, s->t, git_blob_rawcontent(blob),
+				 (size_t)git_blob_rawsize(blob))) < 0) {
+		if (error == TRB_ELIMIT)
+			s->unredactable = true;
+		else
+			s->error = error;
+		goto done;
+	}
 	while (i < len) {
 		const char *nl = memchr(text + i, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - (text + i)) : len - i;
@@ -334,9 +356,9 @@ static int search_cb(const char *root, const git_tree_entry *e, void *payload)
 		if (rc >= 0) {
 			trb_buf_puts(s->out, trb_buf_cstr(&path));
 			trb_buf_printf(s->out, ":%zu: ", line);
-			if ((s->error = put_code(s->out, s->t, text + i, n > 240 ? 240 : n)) < 0)
+			trb_escape_utf8(s->out, text + i, trb_utf8_prefix(text + i, n, SEARCH_LINE_MAX));
+			if ((s->error = trb_buf_putc(s->out, '\n')) < 0)
 				break;
-			trb_buf_putc(s->out, '\n');
 			if (++s->matches >= AGENTS_SEARCH_MAX_MATCHES) {
 				s->truncated = true;
 				break;
@@ -376,6 +398,7 @@ static int search_code(struct trb_buf *out, bool *is_error, struct agents_tools 
 	s.t = t;
 	s.glob = glob && *glob ? glob : NULL;
 	s.out = out;
+	trb_buf_init(&s.red, TRB_LIMIT_FILE);
 	s.re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C |
 			     PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
 	if (!s.re) {
@@ -404,8 +427,11 @@ static int search_code(struct trb_buf *out, bool *is_error, struct agents_tools 
 			       s.matches, s.files);
 	if (s.limited)
 		trb_buf_puts(out, "[some lines were skipped: the pattern backtracks too much]\n");
+	if (s.unredactable)
+		trb_buf_puts(out, "[some files were skipped: they hold more secrets than can be redacted]\n");
 	error = trb_buf_error(out);
 done:
+	trb_buf_dispose(&s.red);
 	pcre2_match_context_free(s.mc);
 	pcre2_match_data_free(s.md);
 	pcre2_code_free(s.re);

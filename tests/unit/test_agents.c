@@ -159,6 +159,199 @@ static void test_search_and_list(void **state)
 	free(out);
 }
 
+/* ---- secrets never reach the model through the read-only tools ---- */
+
+struct secrets_ctx {
+	struct fixture_repo *repo;
+	struct rules *rules;
+	struct agents_tools tools;
+	char key[12][65];          /* the body lines of a PEM private key */
+	char ant[120];             /* an Anthropic-style key */
+};
+
+/* n characters of base64 alphabet from a fixed generator: the same "secret" every run */
+static void fill_b64(char *out, size_t n, unsigned *seed)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		out[i] = abc[(*seed >> 16) % 64];
+	}
+	out[n] = '\0';
+}
+
+static int setup_secrets(void **state)
+{
+	struct secrets_ctx *c = calloc(1, sizeof(*c));
+	char pem[2048], long_line[1024], probe[512], *many;
+	size_t used, many_len = 4100 * 47;
+	unsigned seed = 7;
+	size_t i;
+	git_oid head;
+
+	assert_non_null(c);
+	used = (size_t)snprintf(pem, sizeof(pem), "-----BEGIN PRIVATE KEY-----\n");
+	for (i = 0; i < 12; i++) {
+		fill_b64(c->key[i], 64, &seed);
+		used += (size_t)snprintf(pem + used, sizeof(pem) - used, "%s\n", c->key[i]);
+	}
+	snprintf(pem + used, sizeof(pem) - used, "-----END PRIVATE KEY-----\n");
+	memcpy(c->ant, "sk-ant-api03-", 13);
+	fill_b64(c->ant + 13, 95, &seed);
+	for (i = 13; i < 108; i++)   /* the key alphabet has no '+' or '/' */
+		if (c->ant[i] == '+' || c->ant[i] == '/')
+			c->ant[i] = 'Q';
+	/* the key starts at column 150 and runs past byte 240 */
+	snprintf(long_line, sizeof(long_line), "CONFIG = {'region': 'eu-west-1', 'owner': 'platform-team', "
+		 "'comment': 'rotated quarterly by the platform team, see the runbook............'}; KEY = \"%s\"  # ANCHOR\n",
+		 c->ant);
+	assert_int_equal(strstr(long_line, "sk-ant-") - long_line, 149);
+	snprintf(probe, sizeof(probe), "import os\nTOKEN = \"%s\"\n", c->ant);
+	/* more secrets than redaction handles: the file is never shown */
+	assert_non_null(many = malloc(many_len + 1));
+	for (i = 0, used = 0; i < 4100; i++) {
+		char tok[40];
+		size_t k;
+		fill_b64(tok, 36, &seed);
+		for (k = 0; k < 36; k++)
+			if (tok[k] == '+' || tok[k] == '/')
+				tok[k] = 'z';
+		used += (size_t)snprintf(many + used, many_len + 1 - used, "t = \"ghp_%s\"\n", tok);
+	}
+	{
+		const struct fixture_file files[] = {
+			{"deploy/server.pem", pem},
+			{"long.py", long_line},
+			{"conf.py", probe},
+			{"many.py", many},
+			{NULL},
+		};
+		c->repo = fixture_repo_new();
+		assert_non_null(c->repo);
+		assert_int_equal(fixture_repo_commit(&head, c->repo, NULL, "head", files), 0);
+	}
+	free(many);
+	assert_int_equal(rules_new(&c->rules, NULL), 0);
+	assert_int_equal(agents_tools_init(&c->tools, c->repo->repo, &head, NULL, c->rules), 0);
+	*state = c;
+	return 0;
+}
+
+static int teardown_secrets(void **state)
+{
+	struct secrets_ctx *c = *state;
+
+	agents_tools_dispose(&c->tools);
+	rules_free(c->rules);
+	fixture_repo_free(c->repo);
+	free(c);
+	return 0;
+}
+
+/* Fails when any 12 consecutive bytes of secret appear in text. */
+static void assert_no_piece_of(const char *text, const char *secret, const char *what)
+{
+	size_t i, n = strlen(secret);
+
+	for (i = 0; i + 12 <= n; i++) {
+		char piece[13];
+		memcpy(piece, secret + i, 12);
+		piece[12] = '\0';
+		if (strstr(text, piece))
+			fail_msg("%s: bytes %zu.. of a secret reached the model:\n%s", what, i, text);
+	}
+}
+
+static char *secrets_tool(struct secrets_ctx *c, const char *name, const char *json, bool *is_error)
+{
+	struct trb_buf out = TRB_BUF_INIT(TRB_LIMIT_PROMPT);
+	cJSON *args = cJSON_Parse(json);
+
+	assert_int_equal(agents_tool_call(&out, is_error, &c->tools, name, args), 0);
+	cJSON_Delete(args);
+	return trb_buf_detach(&out);
+}
+
+static void test_read_file_inside_a_key_block_shows_no_key_line(void **state)
+{
+	struct secrets_ctx *c = *state;
+	bool err;
+	size_t k;
+	char *out = secrets_tool(c, "read_file", "{\"path\": \"deploy/server.pem\", \"start_line\": 4, \"end_line\": 14}",
+				 &err);
+
+	assert_false(err);
+	assert_non_null(strstr(out, "deploy/server.pem (lines 4-14 of 14)"));
+	assert_non_null(strstr(out, "     4\t<redacted:private-key>\n"));
+	for (k = 0; k < 12; k++)
+		assert_no_piece_of(out, c->key[k], "read_file");
+	free(out);
+}
+
+static void test_search_code_cannot_find_key_bytes(void **state)
+{
+	struct secrets_ctx *c = *state;
+	bool err;
+	size_t k;
+	char *out = secrets_tool(c, "search_code", "{\"pattern\": \"^[A-Za-z0-9+/]{60,}$\"}", &err);
+
+	assert_false(err);
+	for (k = 0; k < 12; k++)
+		assert_no_piece_of(out, c->key[k], "search_code");
+	assert_non_null(strstr(out, "(no matches)"));
+	free(out);
+}
+
+static void test_search_code_is_not_a_secret_oracle(void **state)
+{
+	struct secrets_ctx *c = *state;
+	char json[128];
+	bool err;
+	char *out;
+
+	/* a pattern that holds the key's first bytes matches only where the key is: no match at all */
+	snprintf(json, sizeof(json), "{\"pattern\": \"%.16s\", \"path_glob\": \"conf.py\"}", c->ant);
+	out = secrets_tool(c, "search_code", json, &err);
+	assert_false(err);
+	assert_non_null(strstr(out, "(no matches)"));
+	free(out);
+	/* the line is found by what the model may see of it, and shown redacted */
+	out = secrets_tool(c, "search_code", "{\"pattern\": \"TOKEN = \", \"path_glob\": \"conf.py\"}", &err);
+	assert_non_null(strstr(out, "conf.py:2: TOKEN = \"<redacted:anthropic-key>\"\n"));
+	free(out);
+}
+
+static void test_search_code_cut_does_not_leak_a_key_prefix(void **state)
+{
+	struct secrets_ctx *c = *state;
+	bool err;
+	char *out = secrets_tool(c, "search_code", "{\"pattern\": \"ANCHOR\"}", &err);
+
+	assert_false(err);
+	assert_non_null(strstr(out, "long.py:1: CONFIG = "));
+	assert_no_piece_of(out, c->ant + 13, "search_code");
+	free(out);
+}
+
+static void test_tools_refuse_files_with_too_many_secrets(void **state)
+{
+	struct secrets_ctx *c = *state;
+	bool err;
+	char *out = secrets_tool(c, "read_file", "{\"path\": \"many.py\", \"start_line\": 5, \"end_line\": 6}", &err);
+
+	assert_true(err);
+	assert_non_null(strstr(out, "more secrets than can be redacted"));
+	assert_null(strstr(out, "ghp_"));
+	free(out);
+	out = secrets_tool(c, "search_code", "{\"pattern\": \"t = \"}", &err);
+	assert_false(err);
+	assert_null(strstr(out, "many.py:"));
+	assert_non_null(strstr(out, "[some files were skipped: they hold more secrets than can be redacted]"));
+	free(out);
+}
+
 static void test_findings_are_validated_field_by_field(void **state)
 {
 	struct ctx *c = *state;
@@ -344,6 +537,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_patches_are_normalized_and_applied_in_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_patches_are_refused_with_a_reason, setup, teardown),
 		cmocka_unit_test(test_cache_trusts_only_its_own_entries),
+		cmocka_unit_test_setup_teardown(test_read_file_inside_a_key_block_shows_no_key_line, setup_secrets,
+						teardown_secrets),
+		cmocka_unit_test_setup_teardown(test_search_code_cannot_find_key_bytes, setup_secrets, teardown_secrets),
+		cmocka_unit_test_setup_teardown(test_search_code_is_not_a_secret_oracle, setup_secrets, teardown_secrets),
+		cmocka_unit_test_setup_teardown(test_search_code_cut_does_not_leak_a_key_prefix, setup_secrets,
+						teardown_secrets),
+		cmocka_unit_test_setup_teardown(test_tools_refuse_files_with_too_many_secrets, setup_secrets,
+						teardown_secrets),
 	};
 	return cmocka_run_group_tests_name("agents", tests, NULL, NULL);
 }
