@@ -7,7 +7,6 @@
  * so that the test report and the pipeline agree. */
 #include "report/internal.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "report/xml_dl.h"
@@ -105,37 +104,6 @@ static void describe(struct trb_buf *t, const struct finding *f)
 		trb_buf_puts(t, "\nA patch that applies cleanly was proposed (see findings.json).\n");
 }
 
-static int cmp_path_line(const void *pa, const void *pb, const struct findings *fs)
-{
-	const struct finding *a = &fs->v[*(const size_t *)pa], *b = &fs->v[*(const size_t *)pb];
-	int c = strcmp(a->path ? a->path : "", b->path ? b->path : "");
-
-	if (c)
-		return c;
-	if (a->start_line != b->start_line)
-		return a->start_line < b->start_line ? -1 : 1;
-	return *(const size_t *)pa < *(const size_t *)pb ? -1 : 1;
-}
-
-/* insertion-free merge sort of indices by (path, line), no globals needed */
-static void sort_idx(size_t *v, size_t *tmp, size_t n, const struct findings *fs)
-{
-	size_t mid = n / 2, i = 0, j, k = 0;
-
-	if (n < 2)
-		return;
-	sort_idx(v, tmp, mid, fs);
-	sort_idx(v + mid, tmp, n - mid, fs);
-	j = mid;
-	while (i < mid && j < n)
-		tmp[k++] = cmp_path_line(&v[i], &v[j], fs) <= 0 ? v[i++] : v[j++];
-	while (i < mid)
-		tmp[k++] = v[i++];
-	while (j < n)
-		tmp[k++] = v[j++];
-	memcpy(v, tmp, n * sizeof(*v));
-}
-
 static void finding_case(struct jx *x, const struct finding *f, struct trb_buf *t, struct trb_buf *rid)
 {
 	struct trb_buf name = TRB_BUF_INIT(TRB_LIMIT_SMALL);
@@ -188,29 +156,22 @@ int report_junit(struct trb_buf *out, const struct findings *fs)
 	struct trb_buf t = TRB_BUF_INIT(TRB_LIMIT_FILE), rid = TRB_BUF_INIT(TRB_LIMIT_SMALL),
 		       name = TRB_BUF_INIT(TRB_LIMIT_SMALL);
 	xmlBufferPtr xb = NULL;
-	size_t *idx = NULL, *tmp = NULL, i, j, k, tests, failures = 0, n = fs->n ? fs->n : 1;
+	size_t i, j, k, tests, failures = 0;
 	char ts[32], dur[32];
 	long long st, en;
 	int error = 0;
 
 	report_run_times(fs, &st, &en);
 	report_format_time(ts, st, false);
-	if (!(idx = malloc(n * sizeof(*idx))) || !(tmp = malloc(n * sizeof(*tmp)))) {
-		error = trb_err_oom();
-		goto cleanup;
-	}
-	for (i = 0; i < fs->n; i++) {
-		idx[i] = i;
+	for (i = 0; i < fs->n; i++)
 		if (fs->v[i].gating)
 			failures++;
-	}
-	sort_idx(idx, tmp, fs->n, fs);
 	tests = fs->n + fs->n_unreviewed + 1;
 	if (!fs->run.gate_pass)
 		failures++;
 
-	if (report_xml_load() < 0)
-		return TRB_ERROR;
+	if ((error = report_xml_load()) < 0)
+		goto cleanup;
 	if (!(xb = xmlBufferCreate()) || !(x.w = xmlNewTextWriterMemory(xb, 0))) {
 		error = trb_err_set(TRB_ENOMEM, "junit: cannot create the XML writer");
 		goto cleanup;
@@ -227,18 +188,18 @@ int report_junit(struct trb_buf *out, const struct findings *fs)
 		 (unsigned long long)(fs->run.duration_ms % 1000));
 	attr(&x, "time", dur, 32);
 
-	/* one suite per file, findings by line */
+	/* one suite per file, findings by line: report order (findings_order) groups them */
 	for (i = 0; i < fs->n; i = j) {
-		const char *path = fs->v[idx[i]].path ? fs->v[idx[i]].path : "";
+		const char *path = fs->v[i].path ? fs->v[i].path : "";
 		size_t fails = 0;
-		for (j = i; j < fs->n && strcmp(fs->v[idx[j]].path ? fs->v[idx[j]].path : "", path) == 0; j++)
-			fails += fs->v[idx[j]].gating;
+		for (j = i; j < fs->n && strcmp(fs->v[j].path ? fs->v[j].path : "", path) == 0; j++)
+			fails += fs->v[j].gating;
 		start(&x, "testsuite");
 		trb_buf_clear(&name);
 		trb_buf_printf(&name, "tribunal.%s", path);
 		suite_attrs(&x, trb_buf_cstr(&name), j - i, fails, 0, ts);
 		for (k = i; k < j; k++)
-			finding_case(&x, &fs->v[idx[k]], &t, &rid);
+			finding_case(&x, &fs->v[k], &t, &rid);
 		end(&x);
 	}
 
@@ -275,7 +236,7 @@ int report_junit(struct trb_buf *out, const struct findings *fs)
 	attr(&x, "time", "0", 8);
 	trb_buf_clear(&t);
 	trb_buf_printf(&t, "gate %s (mode %s)\n", fs->run.gate_pass ? "passed" : "failed",
-		       fs->run.mode == CONFIG_MODE_COMMENT ? "comment" : fs->run.mode == CONFIG_MODE_MONITOR ? "monitor" : "block");
+		       config_mode_name(fs->run.mode));
 	for (i = 0; i < fs->run.n_gate_reasons; i++)
 		trb_buf_printf(&t, "- %s\n", fs->run.gate_reasons[i]);
 	for (i = 0; i < fs->run.n_notices; i++)
@@ -312,8 +273,6 @@ cleanup:
 		xmlFreeTextWriter(x.w);
 	if (xb)
 		xmlBufferFree(xb);
-	free(idx);
-	free(tmp);
 	trb_buf_dispose(&x.tmp);
 	trb_buf_dispose(&t);
 	trb_buf_dispose(&rid);

@@ -3,6 +3,8 @@
  * In: struct findings after the gate (findings_gate() has set `gating` and run.gate_*), and report
  * options that cmd/ fills (report_options_from_env() reads the CI environment for it).
  * Out: one text per format in a struct trb_buf, or the files in an output directory.
+ * Order: every function takes the findings in report order (findings_order() has run: by path,
+ * then line); writers that group by file rely on it and never sort again.
  * Pure: never calls the network, never reads the clock; the same findings and options give the
  * same bytes (times come from run.started_at and run.duration_ms). All text from models and
  * repositories goes through util/escape for the medium it lands in. */
@@ -104,7 +106,9 @@ int report_console(struct trb_buf *out, const struct findings *fs, const char *o
 
 /* Writes every selected format into out_dir (created if missing), each file atomically (a
  * temporary file renamed into place); REPORT_AUDIT is skipped (llm/ writes it). Appends the summary
- * to o->step_summary_path when set. Errors: TRB_EIO naming the file, or a buffer error. */
+ * to o->step_summary_path when set. A format that fails does not stop the others or the step
+ * summary: all are attempted and the first error is returned (TRB_EIO naming the file, or the
+ * format's error prefixed with its file name). */
 int report_write_all(const char *out_dir, unsigned formats, const struct findings *fs,
 		     const struct report_options *o);
 

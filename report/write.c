@@ -229,32 +229,6 @@ int report_json(struct trb_buf *out, const struct findings *fs)
 	return findings_to_json_buf(out, fs);
 }
 
-/* mkdir -p */
-static int make_dirs(const char *dir)
-{
-	struct trb_buf p = TRB_BUF_INIT(TRB_LIMIT_SMALL);
-	const char *s;
-	struct stat st;
-	int error = 0;
-
-	for (s = dir; ; s++) {
-		if ((*s == '/' || *s == '\0') && p.len > 0) {
-			if (mkdir(trb_buf_cstr(&p), 0777) < 0 && errno != EEXIST) {
-				error = trb_err_set(TRB_EIO, "cannot create %s: %s", trb_buf_cstr(&p), strerror(errno));
-				break;
-			}
-		}
-		if (*s == '\0')
-			break;
-		trb_buf_putc(&p, *s);
-	}
-	(void)st;
-	if (!error && (error = trb_buf_error(&p)) == 0)
-		error = trb_dir_check(dir);
-	trb_buf_dispose(&p);
-	return error;
-}
-
 static int write_file(const char *dir, const char *name, const struct trb_buf *content)
 {
 	struct trb_buf path = TRB_BUF_INIT(TRB_LIMIT_SMALL), tmp = TRB_BUF_INIT(TRB_LIMIT_SMALL);
@@ -295,30 +269,36 @@ cleanup:
 	return error;
 }
 
-/* Appends the summary to $GITHUB_STEP_SUMMARY within what is left of its 1 MiB per step. */
-static int append_step_summary(const char *path, const struct findings *fs, size_t max)
+/* Appends the summary to $GITHUB_STEP_SUMMARY within what is left of its 1 MiB per step.
+ * `rendered` is summary.md when it was rendered in this run with max (0: not rendered): the same
+ * bytes when they fit, so the summary is rendered once. */
+static int append_step_summary(const char *path, const struct findings *fs, size_t max,
+			       const struct trb_buf *rendered)
 {
 	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_REPORT);
+	const struct trb_buf *text = &b;
 	struct stat st;
 	size_t used = 0, room;
 	FILE *f;
-	int error;
+	int error = 0;
 
+	if (max == 0)
+		max = REPORT_SUMMARY_DEFAULT_MAX;
 	if (stat(path, &st) == 0 && st.st_size > 0)
 		used = (size_t)st.st_size;
 	if (used + 4096 >= REPORT_STEP_SUMMARY_MAX)
 		return 0;   /* no room left: GitHub would drop the whole step summary */
 	room = REPORT_STEP_SUMMARY_MAX - used - 2048;
-	if (max && max < room)
-		room = max;
-	if ((error = report_summary(&b, fs, room)) < 0)
+	if (rendered && room >= max)
+		text = rendered;   /* rendered with this very budget */
+	else if ((error = report_summary(&b, fs, room < max ? room : max)) < 0)
 		goto cleanup;
-	if (!(f = fopen(path, "ab"))) {
+	if (!(f = trb_fopen_append(path))) {
 		error = trb_err_set(TRB_EIO, "cannot append to $GITHUB_STEP_SUMMARY (%s): %s", path, strerror(errno));
 		goto cleanup;
 	}
 	{
-		bool short_write = b.len && fwrite(b.ptr, 1, b.len, f) != b.len;
+		bool short_write = text->len && fwrite(text->ptr, 1, text->len, f) != text->len;
 		bool close_failed = fclose(f) != 0;   /* always closed, even after a short write */
 		if (short_write || close_failed)
 			error = trb_err_set(TRB_EIO, "cannot append to $GITHUB_STEP_SUMMARY (%s): %s", path, strerror(errno));
@@ -328,42 +308,75 @@ cleanup:
 	return error;
 }
 
+/* The first failure of a run of independent steps: its code, and its message kept aside, since
+ * the steps after it overwrite the thread's message. */
+struct first_error {
+	int code;
+	char *msg;
+};
+
+static void first_error_keep(struct first_error *e, int code)
+{
+	if (code >= 0 || e->code < 0)
+		return;
+	e->code = code;
+	e->msg = strdup(trb_err_msg());   /* NULL: the code alone is reported */
+}
+
+static int first_error_return(struct first_error *e)
+{
+	if (e->code < 0)
+		trb_err_set(e->code, "%s", e->msg ? e->msg : "a report could not be written");
+	free(e->msg);
+	return e->code;
+}
+
 int report_write_all(const char *out_dir, unsigned selected, const struct findings *fs,
 		     const struct report_options *o)
 {
 	struct report_options defaults;
-	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_REPORT);
-	int f, error = 0;
+	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_REPORT), summary = TRB_BUF_INIT(TRB_LIMIT_REPORT);
+	struct first_error first = {0, NULL};
+	bool have_summary = false;
+	int f, error;
 
 	if (!o) {
 		report_options_init(&defaults);
 		o = &defaults;
 	}
-	if ((error = make_dirs(out_dir)) < 0)
+	if ((error = trb_mkdirs(out_dir)) < 0)
 		return error;
-	for (f = 0; f < REPORT_FORMAT_COUNT && error == 0; f++) {
+	/* every format is attempted: one that fails (no libxml2 for junit.xml, a full disk for one
+	 * file) costs only itself; the first error is returned */
+	for (f = 0; f < REPORT_FORMAT_COUNT; f++) {
+		struct trb_buf *dst = f == REPORT_SUMMARY ? &summary : &b;
 		if (!(selected & REPORT_BIT(f)) || f == REPORT_AUDIT)
 			continue;
-		trb_buf_clear(&b);
+		trb_buf_clear(dst);
 		switch ((report_format_t)f) {
-		case REPORT_JSON: error = report_json(&b, fs); break;
-		case REPORT_SARIF: error = report_sarif(&b, fs, o); break;
-		case REPORT_JUNIT: error = report_junit(&b, fs); break;
-		case REPORT_GITHUB: error = report_github_review(&b, fs, o); break;
-		case REPORT_GITLAB: error = report_gitlab_discussions(&b, fs, o); break;
-		case REPORT_CODEQUALITY: error = report_codequality(&b, fs); break;
-		case REPORT_SAST: error = report_sast(&b, fs); break;
-		case REPORT_SUMMARY: error = report_summary(&b, fs, o->summary_max_bytes); break;
-		case REPORT_HTML: error = report_html(&b, fs); break;
-		default: break;
+		case REPORT_JSON: error = report_json(dst, fs); break;
+		case REPORT_SARIF: error = report_sarif(dst, fs, o); break;
+		case REPORT_JUNIT: error = report_junit(dst, fs); break;
+		case REPORT_GITHUB: error = report_github_review(dst, fs, o); break;
+		case REPORT_GITLAB: error = report_gitlab_discussions(dst, fs, o); break;
+		case REPORT_CODEQUALITY: error = report_codequality(dst, fs); break;
+		case REPORT_SAST: error = report_sast(dst, fs); break;
+		case REPORT_SUMMARY: error = report_summary(dst, fs, o->summary_max_bytes); break;
+		case REPORT_HTML: error = report_html(dst, fs); break;
+		default: error = 0; break;
 		}
-		if (error == 0)
-			error = write_file(out_dir, formats[f].file, &b);
-		else
-			trb_err_prefix(error, "%s: ", formats[f].file);
+		if (error < 0) {
+			first_error_keep(&first, trb_err_prefix(error, "%s: ", formats[f].file));
+			continue;
+		}
+		if (f == REPORT_SUMMARY)
+			have_summary = true;
+		first_error_keep(&first, write_file(out_dir, formats[f].file, dst));
 	}
-	if (error == 0 && o->step_summary_path && *o->step_summary_path)
-		error = append_step_summary(o->step_summary_path, fs, o->summary_max_bytes);
+	if (o->step_summary_path && *o->step_summary_path)
+		first_error_keep(&first, append_step_summary(o->step_summary_path, fs, o->summary_max_bytes,
+							     have_summary ? &summary : NULL));
 	trb_buf_dispose(&b);
-	return error;
+	trb_buf_dispose(&summary);
+	return first_error_return(&first);
 }

@@ -936,6 +936,96 @@ static void test_write_all_writes_only_selected(void **state)
 	findings_free(fs);
 }
 
+/* One format that cannot be written (here a directory where results.sarif goes; in the field,
+ * junit.xml without libxml2) costs only itself: the later formats and the step summary are still
+ * written, and the error names the file. */
+static void test_write_all_goes_on_after_a_failed_format(void **state)
+{
+	static const char *const written[] = {"findings.json", "junit.xml", "github-review.json",
+					      "gitlab-discussions.json", "gl-code-quality-report.json",
+					      "gl-sast-report.json", "summary.md", "report.html"};
+	struct findings *fs = fixture();
+	struct report_options o;
+	char dir[] = "/tmp/trb-report-XXXXXX", path[300], cmd[300];
+	struct stat st;
+	size_t i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/results.sarif", dir);
+	assert_int_equal(mkdir(path, 0777), 0);
+	snprintf(path, sizeof(path), "%s/results.sarif/keep", dir);
+	assert_int_equal(mkdir(path, 0777), 0);
+	snprintf(path, sizeof(path), "%s/step_summary", dir);
+	report_options_init(&o);
+	o.step_summary_path = path;
+	assert_int_equal(report_write_all(dir, REPORT_ALL, fs, &o), TRB_EIO);
+	assert_non_null(strstr(trb_err_msg(), "results.sarif"));
+	for (i = 0; i < sizeof(written) / sizeof(written[0]); i++) {
+		char p[400];
+		snprintf(p, sizeof(p), "%s/%s", dir, written[i]);
+		if (stat(p, &st) != 0 || st.st_size == 0)
+			fail_msg("%s was not written after results.sarif failed", written[i]);
+	}
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size > 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	findings_free(fs);
+}
+
+/* The step summary is summary.md itself when there is room for all of it. */
+static void test_step_summary_is_the_summary(void **state)
+{
+	struct findings *fs = fixture();
+	struct report_options o;
+	char dir[] = "/tmp/trb-report-XXXXXX", path[300], md[300], cmd[300];
+	char *a, *b;
+	size_t la = 0, lb = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/step_summary", dir);
+	snprintf(md, sizeof(md), "%s/summary.md", dir);
+	report_options_init(&o);
+	o.step_summary_path = path;
+	assert_int_equal(report_write_all(dir, REPORT_BIT(REPORT_SUMMARY), fs, &o), 0);
+	a = slurp(path, &la);
+	b = slurp(md, &lb);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la);
+	free(a);
+	free(b);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	findings_free(fs);
+}
+
+/* A planted link at $GITHUB_STEP_SUMMARY is refused, not followed. */
+static void test_step_summary_refuses_a_link(void **state)
+{
+	struct findings *fs = fixture();
+	struct report_options o;
+	char dir[] = "/tmp/trb-report-XXXXXX", path[300], target[300], cmd[300];
+	struct stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/step_summary", dir);
+	snprintf(target, sizeof(target), "%s/victim", dir);
+	assert_int_equal(symlink(target, path), 0);
+	report_options_init(&o);
+	o.step_summary_path = path;
+	assert_int_equal(report_write_all(dir, REPORT_BIT(REPORT_SUMMARY), fs, &o), TRB_EIO);
+	assert_non_null(strstr(trb_err_msg(), "GITHUB_STEP_SUMMARY"));
+	assert_int_not_equal(stat(target, &st), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	findings_free(fs);
+}
+
 /* ---- findings.json round trip and shards ---- */
 
 static void test_findings_json_round_trips(void **state)
@@ -1104,6 +1194,9 @@ int main(void)
 		cmocka_unit_test(test_empty_record_is_valid_everywhere),
 		cmocka_unit_test(test_formats_parse),
 		cmocka_unit_test(test_write_all_writes_only_selected),
+		cmocka_unit_test(test_write_all_goes_on_after_a_failed_format),
+		cmocka_unit_test(test_step_summary_is_the_summary),
+		cmocka_unit_test(test_step_summary_refuses_a_link),
 		cmocka_unit_test(test_findings_json_round_trips),
 		cmocka_unit_test(test_merged_shards_report_like_one_job),
 		cmocka_unit_test(test_merge_refuses_different_ranges),
