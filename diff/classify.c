@@ -90,23 +90,24 @@ static bool mem_has(const char *s, size_t n, const char *needle)
 	return false;
 }
 
-const char *diff_generated_reason(const char *path, const char *text, size_t len, char *detail,
-				  size_t detail_size)
+diff_gen_t diff_generated_kind(const char *path, const char *text, size_t len, char *detail,
+			       size_t detail_size)
 {
 	const char *base = strrchr(path, '/');
 	size_t i, lines = 0, start = 0, longest = 0, head_end = 0;
 
-
+	if (detail_size > 0)
+		detail[0] = '\0';
 	base = base ? base + 1 : path;
 	for (i = 0; i < sizeof(generated_names) / sizeof(generated_names[0]); i++)
 		if (strcmp(base, generated_names[i]) == 0) {
 			snprintf(detail, detail_size, "lockfile");
-			return DIFF_SKIP_GENERATED;
+			return DIFF_GEN_NAME;
 		}
 	for (i = 0; i < sizeof(generated_suffixes) / sizeof(generated_suffixes[0]); i++)
 		if (ends_with(base, generated_suffixes[i])) {
 			snprintf(detail, detail_size, "generated file name (*%s)", generated_suffixes[i]);
-			return DIFF_SKIP_GENERATED;
+			return DIFF_GEN_NAME;
 		}
 	while (start < len || (start == len && lines == 0 && len > 0)) {
 		const char *nl = memchr(text + start, '\n', len - start);
@@ -125,17 +126,17 @@ const char *diff_generated_reason(const char *path, const char *text, size_t len
 	for (i = 0; i < sizeof(generated_markers) / sizeof(generated_markers[0]); i++)
 		if (mem_has(text, head_end, generated_markers[i])) {
 			snprintf(detail, detail_size, "\"%s\" in the first lines", generated_markers[i]);
-			return DIFF_SKIP_GENERATED;
+			return DIFF_GEN_MARKER;
 		}
 	if (longest > MINIFIED_LINE_BYTES) {
 		snprintf(detail, detail_size, "minified: a line of %zu bytes", longest);
-		return DIFF_SKIP_GENERATED;
+		return DIFF_GEN_MINIFIED;
 	}
 	if (len > 2048 && lines > 0 && len / lines > MINIFIED_MEAN_BYTES) {
 		snprintf(detail, detail_size, "minified: %zu bytes per line on average", len / lines);
-		return DIFF_SKIP_GENERATED;
+		return DIFF_GEN_MINIFIED;
 	}
-	return NULL;
+	return DIFF_GEN_NONE;
 }
 
 #define BINARY_PROBE 8000

@@ -18,9 +18,19 @@ int diff_widen(struct diff_range **out, size_t *n_out, const char *text, const u
 	       uint32_t n_lines, diff_lang_t lang, const struct diff_range *targets, size_t n_targets,
 	       const uint32_t *changed, size_t n_changed, unsigned context, unsigned cap);
 
-/* Why a file is generated/minified, or NULL: looks at the name and the first lines. */
-const char *diff_generated_reason(const char *path, const char *text, size_t len, char *detail,
-				  size_t detail_size);
+/* Why a file looks generated, strongest evidence first. Only DIFF_GEN_NAME is decided by the
+ * repository's layout; the others come from content the merge request may have written itself. */
+typedef enum {
+	DIFF_GEN_NONE,
+	DIFF_GEN_NAME,       /* a lockfile or a generated file name (*.min.js, *.pb.go, ...) */
+	DIFF_GEN_MARKER,     /* a generator's marker in the first lines */
+	DIFF_GEN_MINIFIED    /* a very long line, or long lines on average */
+} diff_gen_t;
+
+/* Whether a file is generated or minified, by its name and its content; detail (always set,
+ * "" for DIFF_GEN_NONE) says what exactly, e.g. "lockfile". */
+diff_gen_t diff_generated_kind(const char *path, const char *text, size_t len, char *detail,
+			       size_t detail_size);
 
 /* Assigns units to shards: longest-processing-time first, ties to the lowest index. */
 void diff_assign_shards(struct diff_unit *units, size_t n, unsigned shards);

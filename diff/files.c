@@ -187,24 +187,39 @@ static int lookup_blob(git_blob **out, git_repository *repo, const git_oid *oid)
 	return 0;
 }
 
-/* The header marker counts only when the base version already had it: a merge request must not be
- * able to exempt its own code from review by writing "DO NOT EDIT" at the top. */
-static bool marker_in_base(git_repository *repo, const struct diff_file *f, const char *reason_detail)
+/* Whether a file's content exempts it from review. Its name (a lockfile, *.min.js) does as it
+ * is; what the content says (a generator's marker, a minified line, bytes that are not UTF-8)
+ * counts for a file with a base version only when the base already said the same: a merge
+ * request must not exempt its own code by writing "DO NOT EDIT" or one long line at the top. A
+ * file without a base version (added, or once a link) is judged by its content alone; one whose
+ * base blob cannot be read (old NULL although has_base) is reviewed. */
+static const char *content_skip(char *detail, size_t detail_size, const struct diff_file *f,
+				const char *text, size_t len, bool has_base, const git_blob *old)
 {
-	git_blob *old = NULL;
-	char detail[DETAIL_MAX];
-	const char *r;
-	bool yes = false;
+	const char *old_text = old ? git_blob_rawcontent(old) : NULL;
+	size_t old_len = old ? (size_t)git_blob_rawsize(old) : 0;
+	char old_detail[DETAIL_MAX];
+	diff_gen_t kind;
 
-	if (f->status == DIFF_STATUS_ADDED || git_oid_is_zero(&f->old_oid))
-		return false;
-	if (git_blob_lookup(&old, repo, &f->old_oid) < 0)
-		return false;
-	r = diff_generated_reason(f->old_path, git_blob_rawcontent(old), (size_t)git_blob_rawsize(old),
-				  detail, sizeof(detail));
-	yes = r && strcmp(detail, reason_detail) == 0;
-	git_blob_free(old);
-	return yes;
+	if (!trb_utf8_valid(text, len)) {
+		detail[0] = '\0';
+		if (!has_base || (old && !trb_utf8_valid(old_text, old_len)))
+			return DIFF_SKIP_NOT_UTF8;
+		return NULL;
+	}
+	kind = diff_generated_kind(f->path, text, len, detail, detail_size);
+	if (kind == DIFF_GEN_NONE)
+		return NULL;
+	if (kind == DIFF_GEN_NAME)
+		return DIFF_SKIP_GENERATED;
+	if (!has_base)
+		/* a new file claiming to be generated is still someone's code; a new minified one is
+		 * skipped (its secrets are still checked) */
+		return kind == DIFF_GEN_MINIFIED ? DIFF_SKIP_GENERATED : NULL;
+	if (!old || diff_generated_kind(f->old_path, old_text, old_len, old_detail, sizeof(old_detail)) != kind)
+		return NULL;
+	/* the same marker; any minified shape */
+	return kind == DIFF_GEN_MINIFIED || strcmp(detail, old_detail) == 0 ? DIFF_SKIP_GENERATED : NULL;
 }
 
 struct hunk_ctx {
@@ -307,6 +322,7 @@ static int review_file(git_repository *repo, struct diff *d, size_t idx, const s
 	struct diff_range *targets = NULL;
 	const char *text, *why;
 	char detail[DETAIL_MAX];
+	bool has_base;
 	int error = 0;
 
 	if (git_repository_odb(&odb, repo) < 0 || git_odb_read_header(&size, &type, odb, &f->new_oid) < 0) {
@@ -328,18 +344,16 @@ static int review_file(git_repository *repo, struct diff *d, size_t idx, const s
 		error = set_skip(f, DIFF_SKIP_BINARY, NULL);
 		goto cleanup;
 	}
-	if (!trb_utf8_valid(text, len)) {
-		error = set_skip(f, DIFF_SKIP_NOT_UTF8, NULL);
-		goto cleanup;
-	}
-	if ((why = diff_generated_reason(f->path, text, len, detail, sizeof(detail))) != NULL &&
-	    (strchr(detail, '"') == NULL || marker_in_base(repo, f, detail))) {
+	/* an unreadable base blob (a partial clone) leaves old NULL: the file is then diffed as new,
+	 * and reviewed whatever its content says */
+	has_base = f->status != DIFF_STATUS_ADDED && !git_oid_is_zero(&f->old_oid);
+	if (has_base && git_blob_lookup(&old, repo, &f->old_oid) < 0)
+		old = NULL;
+	if ((why = content_skip(detail, sizeof(detail), f, text, len, has_base, old)) != NULL) {
 		error = set_skip(f, why, detail);
 		goto cleanup;
 	}
-	if (f->status != DIFF_STATUS_ADDED && !git_oid_is_zero(&f->old_oid) &&
-	    git_blob_lookup(&old, repo, &f->old_oid) == 0 &&
-	    diff_is_binary(git_blob_rawcontent(old), (size_t)git_blob_rawsize(old))) {
+	if (old && diff_is_binary(git_blob_rawcontent(old), (size_t)git_blob_rawsize(old))) {
 		git_blob_free(old);  /* was binary: all of it is new text */
 		old = NULL;
 	}
