@@ -92,32 +92,70 @@ void render_lines(struct trb_buf *b, const struct render_file *rf, const struct 
 	}
 }
 
-/* The diff hunks of a file that touch [start, end] on the head side. */
-static int render_hunks(struct trb_buf *b, git_repository *repo, const struct diff_file *f, uint32_t start,
-			uint32_t end)
-{
-	git_blob *old = NULL, *new_blob = NULL;
-	git_patch *patch = NULL;
-	git_diff_options o;
-	const git_diff_hunk *h;
-	const git_diff_line *line;
-	size_t i, j, lines;
-	int error = 0;
+/* One file of a unit: its head text and its base -> head diff, both redacted. Redacting each
+ * side whole and diffing the results, not redacting hunks: a hunk of a rotated key holds only
+ * body lines, which no rule recognises without the BEGIN line above them. */
+struct render_diff {
+	struct render_file head;
+	struct render_file base;    /* only text and len are set; empty for an added file */
+	git_patch *patch;           /* borrows head.text and base.text */
+};
 
+static void render_diff_dispose(struct render_diff *rd)
+{
+	git_patch_free(rd->patch);
+	render_file_dispose(&rd->head);
+	render_file_dispose(&rd->base);
+	memset(rd, 0, sizeof(*rd));
+}
+
+static int render_diff_file(struct render_diff *out, git_repository *repo, const struct diff_file *f,
+			    const struct rules *rules)
+{
+	git_blob *old = NULL;
+	git_diff_options o;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = render_file_text(&out->head, repo, f, rules)) < 0)
+		goto done;
+	if (!git_oid_is_zero(&f->old_oid) && f->status != DIFF_STATUS_ADDED && git_blob_lookup(&old, repo, &f->old_oid) == 0 &&
+	    !diff_is_binary(git_blob_rawcontent(old), (size_t)git_blob_rawsize(old))) {
+		struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_FILE);
+		if (rules)
+			error = rules_redact(&b, rules, git_blob_rawcontent(old), (size_t)git_blob_rawsize(old));
+		else
+			error = trb_buf_put(&b, git_blob_rawcontent(old), (size_t)git_blob_rawsize(old));
+		if (error < 0 || (error = trb_buf_error(&b)) < 0) {
+			trb_buf_dispose(&b);
+			goto done;
+		}
+		out->base.len = b.len;
+		if (!(out->base.text = trb_buf_detach(&b))) {
+			error = trb_err_oom();
+			goto done;
+		}
+	}
 	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
 	o.context_lines = 0;
 	o.flags = GIT_DIFF_FORCE_TEXT;
-	if (git_blob_lookup(&new_blob, repo, &f->new_oid) < 0)
-		return trb_err_set(TRB_ERROR, "cannot read %s", f->path);
-	if (!git_oid_is_zero(&f->old_oid) && f->status != DIFF_STATUS_ADDED && git_blob_lookup(&old, repo, &f->old_oid) == 0 &&
-	    diff_is_binary(git_blob_rawcontent(old), (size_t)git_blob_rawsize(old))) {
-		git_blob_free(old);
-		old = NULL;
-	}
-	if (git_patch_from_blobs(&patch, old, NULL, new_blob, NULL, &o) < 0) {
+	if (git_patch_from_buffers(&out->patch, out->base.text, out->base.len, f->old_path, out->head.text, out->head.len,
+				   f->path, &o) < 0)
 		error = trb_err_set(TRB_ERROR, "cannot diff %s", f->path);
-		goto done;
-	}
+done:
+	git_blob_free(old);
+	if (error < 0)
+		render_diff_dispose(out);
+	return error;
+}
+
+/* The diff hunks of a file that touch [start, end] on the head side. */
+static int render_hunks(struct trb_buf *b, git_patch *patch, uint32_t start, uint32_t end)
+{
+	const git_diff_hunk *h;
+	const git_diff_line *line;
+	size_t i, j, lines, from = b->len;
+
 	for (i = 0; i < git_patch_num_hunks(patch); i++) {
 		uint32_t hs, he;
 		if (git_patch_get_hunk(&h, &lines, patch, i) < 0)
@@ -139,17 +177,13 @@ static int render_hunks(struct trb_buf *b, git_repository *repo, const struct di
 			trb_buf_put(b, line->content, line->content_len);
 			if (line->content_len == 0 || line->content[line->content_len - 1] != '\n')
 				trb_buf_putc(b, '\n');
-			if (b->len > DIFF_TEXT_MAX) {
+			if (b->len - from > DIFF_TEXT_MAX) {
 				trb_buf_puts(b, "[diff truncated]\n");
-				goto done;
+				return trb_buf_error(b);
 			}
 		}
 	}
-done:
-	git_patch_free(patch);
-	git_blob_free(old);
-	git_blob_free(new_blob);
-	return error ? error : trb_buf_error(b);
+	return trb_buf_error(b);
 }
 
 int render_mr_files(struct trb_buf *b, const struct diff *d, const char *nonce)
@@ -186,7 +220,7 @@ int render_unit(struct trb_buf *b, char hash[65], git_repository *repo, const st
 		const struct rules_hits *hints, const char *nonce)
 {
 	struct trb_buf content = TRB_BUF_INIT(TRB_LIMIT_PROMPT);
-	struct render_file rf = {0};
+	struct render_diff rd = {0};
 	size_t i, j, k, n_instr = 0, n_hints = 0;
 	int error = 0;
 
@@ -194,36 +228,28 @@ int render_unit(struct trb_buf *b, char hash[65], git_repository *repo, const st
 	for (i = 0; i < u->n_parts; i++) {
 		const struct diff_part *p = &u->parts[i];
 		const struct diff_file *f = &d->files[p->file];
+		size_t before;
 		if (i == 0 || p->file != u->parts[i - 1].file) {
-			render_file_dispose(&rf);
-			if ((error = render_file_text(&rf, repo, f, rules)) < 0)
+			render_diff_dispose(&rd);
+			if ((error = render_diff_file(&rd, repo, f, rules)) < 0)
 				goto done;
 			trb_buf_printf(&content, "\n## File: %s (%s%s%s)\n", f->path, diff_status_name(f->status),
 				       f->lang ? ", " : "", diff_lang_name(f->lang));
 		}
 		trb_buf_printf(&content, "\n### Diff for lines %u-%u (base -> head)\n", p->start, p->end);
-		{
-			struct trb_buf dt = TRB_BUF_INIT(TRB_LIMIT_PROMPT);
-			if ((error = render_hunks(&dt, repo, f, p->start, p->end)) < 0) {
-				trb_buf_dispose(&dt);
-				goto done;
-			}
-			if (rules) {
-				struct trb_buf red = TRB_BUF_INIT(TRB_LIMIT_PROMPT);
-				error = rules_redact(&red, rules, trb_buf_cstr(&dt), dt.len);
-				trb_buf_put(&content, trb_buf_cstr(&red), red.len);
-				trb_buf_dispose(&red);
-			} else {
-				trb_buf_put(&content, trb_buf_cstr(&dt), dt.len);
-			}
-			if (dt.len == 0)
-				trb_buf_puts(&content, "(no diff lines here: context of another change)\n");
-			trb_buf_dispose(&dt);
-			if (error < 0)
-				goto done;
+		before = content.len;
+		if ((error = render_hunks(&content, rd.patch, p->start, p->end)) < 0)
+			goto done;
+		if (content.len == before) {
+			/* secrets redacted on both sides look alike: a rotated key shows no diff lines */
+			uint32_t l;
+			for (l = p->start; l <= p->end && !diff_line_changed(f, l); l++)
+				;
+			trb_buf_puts(&content, l <= p->end ? "(the lines changed here are redacted secrets)\n" :
+					       "(no diff lines here: context of another change)\n");
 		}
 		trb_buf_printf(&content, "\n### Code at head, lines %u-%u ('>' marks changed lines)\n", p->start, p->end);
-		render_lines(&content, &rf, f, p->start, p->end, true);
+		render_lines(&content, &rd.head, f, p->start, p->end, true);
 	}
 	if ((error = trb_buf_error(&content)) < 0)
 		goto done;
@@ -276,7 +302,7 @@ int render_unit(struct trb_buf *b, char hash[65], git_repository *repo, const st
 			"and finish by calling report_findings.\n");
 	error = trb_buf_error(b);
 done:
-	render_file_dispose(&rf);
+	render_diff_dispose(&rd);
 	trb_buf_dispose(&content);
 	return error;
 }

@@ -1,6 +1,7 @@
 # What must never leave the machine, even when a model asks for it or points at it: a
 # never_send file named in a finding (it would go to the verifier), a secret in the patched code
-# sent for re-verification. And a model cannot talk a deterministic finding down.
+# sent for re-verification, a private key whose body alone changes (a rotation: the diff hunk has
+# no BEGIN line). And a model cannot talk a deterministic finding down.
 . tests/integration/lib.sh
 
 R=$TMP/repo
@@ -8,7 +9,23 @@ new_repo "$R"
 mkdir -p "$R/secrets"
 printf 'def lookup(db, q):\n    return None\n' > "$R/app.py"
 printf 'version: 1\nprivacy: {never_send: ["secrets/**"]}\n' > "$R/.tribunal.yml"
+# pem SEED: a private key block with random base64 body lines
+pem() {
+	python3 - "$1" <<'PY'
+import base64, random, sys
+r = random.Random(int(sys.argv[1]))
+body = base64.b64encode(bytes(r.getrandbits(8) for _ in range(48 * 12))).decode()
+print("-----BEGIN PRIVATE KEY-----")
+for i in range(0, len(body), 64):
+    print(body[i:i + 64])
+print("-----END PRIVATE KEY-----")
+PY
+}
+mkdir -p "$R/deploy"
+pem 1 > "$R/deploy/server.pem"
+cp "$R/deploy/server.pem" "$TMP/old.pem"
 commit "$R" base
+pem 2 > "$R/deploy/server.pem"
 TOKEN="ghp_$(head -c 400 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 36)"
 printf 'TOKEN = "%s"\n\ndef lookup(db, q):\n    return db.execute("SELECT * FROM t WHERE n = \x27" + q + "\x27")\n' "$TOKEN" > "$R/app.py"
 printf 'DB_PASSWORD=TOPSECRET_MARKER_XYZZY\n' > "$R/secrets/prod.env"
@@ -48,6 +65,21 @@ expect_rc 1 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o"
 F=$TMP/o/findings.json
 grep -q "TOPSECRET_MARKER_XYZZY" "$TMP/fake.log" && die "a never_send file reached the model provider"
 grep -q "$TOKEN" "$TMP/fake.log" && die "the token reached the model provider"
+# no piece of either key, in any request (the rotated key's unit was sent, redacted)
+grep -q "deploy/server.pem" "$TMP/fake.log" || die "the unit with the rotated key was not reviewed"
+python3 - "$TMP/fake.log" "$TMP/old.pem" "$R/deploy/server.pem" <<'PY' || die "a private key line reached the model provider"
+import json, sys
+bodies = [json.loads(json.loads(line)["body"]) for line in open(sys.argv[1])]
+text = "\n".join(json.dumps(b, ensure_ascii=False) for b in bodies)
+for path in sys.argv[2:]:
+    for line in open(path).read().splitlines():
+        if line.startswith("-----"):
+            continue
+        for i in range(0, len(line) - 12):
+            if line[i:i + 12] in text:
+                print("leaked from %s: %s" % (path, line), file=sys.stderr)
+                sys.exit(1)
+PY
 grep -q "A fix was proposed" "$TMP/fake.log" || die "the patch was not re-verified"
 jq -e '[.findings[] | select(.path == "secrets/prod.env" and .source == "finder")] | length == 0' "$F" >/dev/null \
 	|| die "a finding in a never_send file was accepted from the model"
