@@ -382,10 +382,16 @@ static void describe_candidate(struct run *r, size_t cand)
 static void accept_findings(struct run *r, size_t unit, const cJSON *args)
 {
 	size_t from = r->cands->n, dropped = 0, i;
-	char err[ERRLEN];
+	char err[ERRLEN] = "";
+	int error;
 
-	if (agents_validate_findings(r->cands, &dropped, args, &r->tools, r->units[unit].u->id, err, sizeof(err)) < 0) {
-		unit_failed(r, unit, "malformed report", err);
+	if ((error = agents_validate_findings(r->cands, &dropped, args, &r->tools, r->units[unit].u->id, err,
+					      sizeof(err))) < 0) {
+		/* only a malformed report explains itself in err; out of memory ends the run */
+		if (error == TRB_ENOMEM)
+			fail_oom(r);
+		else
+			unit_failed(r, unit, "malformed report", err);
 		return;
 	}
 	dedupe_range(r->cands, from);
