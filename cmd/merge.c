@@ -17,7 +17,8 @@
 #define FINDINGS_MAX_BYTES ((size_t)512 * 1024 * 1024)
 
 /* The policy the shards ran with: --policy FILE, else .tribunal.yml of the merged run's base
- * commit (as scan reads it); NULL when no repository is at hand. */
+ * commit (as scan reads it); NULL when no repository is at hand, or the shards do not say which
+ * commits they reviewed. */
 static int merge_policy(struct config **out, const char **source, const struct findings *fs, struct cmd_opts *o)
 {
 	struct diff_spec spec = {0};
@@ -25,7 +26,7 @@ static int merge_policy(struct config **out, const char **source, const struct f
 	int rc = 0;
 
 	*out = NULL;
-	if (!o->val[OPT_POLICY] && !fs->run.base)
+	if (!o->val[OPT_POLICY] && (!fs->run.base || !fs->run.head))
 		return 0;
 	spec.base = fs->run.base;
 	spec.head = fs->run.head;

@@ -162,7 +162,8 @@ struct diff_opts {
 
 /* Opens the repository (never as a working tree: as bare, so nothing there is consulted) and
  * resolves base, head and their merge base. Takes ownership of nothing; copies spec.
- * Errors (TRB_ENOTFOUND / TRB_EINVAL) carry a message with the fix, e.g. for shallow clones. */
+ * Errors (TRB_ENOTFOUND / TRB_EINVAL) carry a message with the fix, e.g. for shallow clones;
+ * a spec without base or head is TRB_EINVAL. */
 int diff_open(struct diff **out, const char *repo_path, const struct diff_spec *spec);
 
 /* Reads a file from the tree of base or head; TRB_ENOTFOUND when absent. *out is NUL-terminated,

@@ -87,6 +87,8 @@ int diff_open(struct diff **out, const char *repo_path, const struct diff_spec *
 	int error;
 
 	*out = NULL;
+	if (!spec->base || !spec->head)
+		return trb_err_set(TRB_EINVAL, "no %s revision to review", spec->head ? "base" : "head");
 	if (!(d = calloc(1, sizeof(*d))))
 		return trb_err_oom();
 	if ((error = dup_spec(&d->spec, spec)) < 0)

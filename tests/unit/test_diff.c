@@ -199,6 +199,27 @@ static void test_read_file_from_base_and_head(void **state)
 	fixture_repo_free(r);
 }
 
+static void test_open_refuses_a_missing_revision(void **state)
+{
+	struct fixture_repo *r = fixture_repo_new();
+	struct diff_spec spec = {0};
+	struct diff *d = (struct diff *)1;
+	git_oid base;
+	const struct fixture_file files[] = {{"a.c", "int a;\n"}, {NULL}};
+
+	(void)state;
+	assert_int_equal(fixture_repo_commit(&base, r, NULL, "base", files), 0);
+	spec.base = "HEAD";
+	assert_int_equal(diff_open(&d, r->dir, &spec), TRB_EINVAL);
+	assert_null(d);
+	assert_string_equal(trb_err_msg(), "no head revision to review");
+	spec.base = NULL;
+	spec.head = "HEAD";
+	assert_int_equal(diff_open(&d, r->dir, &spec), TRB_EINVAL);
+	assert_string_equal(trb_err_msg(), "no base revision to review");
+	fixture_repo_free(r);
+}
+
 static void test_generated_detection_by_name_and_content(void **state)
 {
 	char detail[160];
@@ -290,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_each_kind_of_change_is_classified),
 		cmocka_unit_test(test_pure_deletion_is_reviewed_around_the_gap),
 		cmocka_unit_test(test_read_file_from_base_and_head),
+		cmocka_unit_test(test_open_refuses_a_missing_revision),
 		cmocka_unit_test(test_generated_detection_by_name_and_content),
 		cmocka_unit_test(test_content_skip_needs_the_base_to_agree),
 	};
