@@ -15,6 +15,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/escape.h"
+#include "util/jsonw.h"
 #include "util/path.h"
 
 static const char *const mode_names[] = {"block", "comment", "monitor"};
@@ -25,233 +26,128 @@ static const char *const suppression_kinds[] = {"policy", "inline", NULL};
 
 /* ---- writing ------------------------------------------------------------------------------ */
 
-/* A streaming writer (a cJSON tree of 5,000 findings costs more than all other reports together):
- * two-space indentation, keys in a fixed order, strings through trb_escape_json (valid UTF-8). */
-#define W_DEPTH 16
-
-struct w {
-	struct trb_buf *b;
-	unsigned depth;
-	bool first[W_DEPTH];
-};
-
-static void w_key(struct w *w, const char *key)
-{
-	unsigned i;
-
-	if (w->depth > 0) {
-		if (!w->first[w->depth])
-			trb_buf_putc(w->b, ',');
-		trb_buf_putc(w->b, '\n');
-		for (i = 0; i < w->depth; i++)
-			trb_buf_put(w->b, "  ", 2);
-	}
-	w->first[w->depth] = false;
-	if (key) {
-		trb_buf_putc(w->b, '"');
-		trb_buf_puts(w->b, key);   /* keys are ours: plain ASCII */
-		trb_buf_put(w->b, "\": ", 3);
-	}
-}
-
-static void w_open(struct w *w, const char *key, char c)
-{
-	w_key(w, key);
-	trb_buf_putc(w->b, c);
-	if (TRB_ALWAYS(w->depth + 1 < W_DEPTH))
-		w->first[++w->depth] = true;
-}
-
-static void w_close(struct w *w, char c)
-{
-	unsigned i;
-	bool empty = w->first[w->depth];
-
-	if (TRB_ALWAYS(w->depth > 0))
-		w->depth--;
-	if (!empty) {
-		trb_buf_putc(w->b, '\n');
-		for (i = 0; i < w->depth; i++)
-			trb_buf_put(w->b, "  ", 2);
-	}
-	trb_buf_putc(w->b, c);
-}
-
-static void w_str(struct w *w, const char *key, const char *s)
-{
-	w_key(w, key);
-	if (!s) {
-		trb_buf_puts(w->b, "null");
-		return;
-	}
-	trb_buf_putc(w->b, '"');
-	trb_escape_json(w->b, s, strlen(s));
-	trb_buf_putc(w->b, '"');
-}
-
-static void w_uint(struct w *w, const char *key, unsigned long long v)
-{
-	char digits[24];
-	size_t n = sizeof(digits);
-
-	w_key(w, key);
-	do {
-		digits[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	trb_buf_put(w->b, digits + n, sizeof(digits) - n);
-}
-
-/* The shortest of %.15g and %.17g that reads back as the same double */
-static void w_double(struct w *w, const char *key, double v)
-{
-	char tmp[40];
-
-	w_key(w, key);
-	if (!isfinite(v))
-		v = 0;
-	snprintf(tmp, sizeof(tmp), "%.15g", v);
-	if (strtod(tmp, NULL) != v)
-		snprintf(tmp, sizeof(tmp), "%.17g", v);
-	trb_buf_puts(w->b, tmp);
-}
-
-static void w_bool(struct w *w, const char *key, bool v)
-{
-	w_key(w, key);
-	trb_buf_puts(w->b, v ? "true" : "false");
-}
-
-static void w_strv(struct w *w, const char *key, char *const *v, size_t n)
+/* Streamed with util/jsonw, keys in a fixed order: a cJSON tree of 5,000 findings would cost more
+ * than all other reports together. */
+static void finding_json(struct trb_jw *w, const struct finding *f)
 {
 	size_t i;
 
-	w_open(w, key, '[');
-	for (i = 0; i < n; i++)
-		w_str(w, NULL, v[i]);
-	w_close(w, ']');
-}
-
-static void finding_json(struct w *w, const struct finding *f)
-{
-	size_t i;
-
-	w_open(w, NULL, '{');
-	w_str(w, "id", f->id);
-	w_str(w, "fingerprint", f->fingerprint);
-	w_str(w, "source", findings_source_name(f->source));
-	w_str(w, "status", findings_status_name(f->status));
-	w_bool(w, "pre_existing", f->pre_existing);
-	w_bool(w, "gating", f->gating);
-	w_bool(w, "in_diff", f->in_diff);
-	w_uint(w, "anchor_line", f->anchor_line);
-	w_uint(w, "unit", f->unit);
-	w_str(w, "path", f->path);
-	w_uint(w, "start_line", f->start_line);
-	w_uint(w, "end_line", f->end_line);
-	w_str(w, "category", f->category);
-	w_str(w, "cwe", f->cwe);
-	w_str(w, "severity", trb_sev_name(f->severity));
-	w_double(w, "confidence", f->confidence);
-	w_str(w, "title", f->title);
-	w_str(w, "description", f->description);
-	w_str(w, "exploit_scenario", f->exploit_scenario);
-	w_open(w, "data_flow", '[');
+	trb_jw_obj(w, NULL);
+	trb_jw_str(w, "id", f->id);
+	trb_jw_str(w, "fingerprint", f->fingerprint);
+	trb_jw_str(w, "source", findings_source_name(f->source));
+	trb_jw_str(w, "status", findings_status_name(f->status));
+	trb_jw_bool(w, "pre_existing", f->pre_existing);
+	trb_jw_bool(w, "gating", f->gating);
+	trb_jw_bool(w, "in_diff", f->in_diff);
+	trb_jw_uint(w, "anchor_line", f->anchor_line);
+	trb_jw_uint(w, "unit", f->unit);
+	trb_jw_str(w, "path", f->path);
+	trb_jw_uint(w, "start_line", f->start_line);
+	trb_jw_uint(w, "end_line", f->end_line);
+	trb_jw_str(w, "category", f->category);
+	trb_jw_str(w, "cwe", f->cwe);
+	trb_jw_str(w, "severity", trb_sev_name(f->severity));
+	trb_jw_double(w, "confidence", f->confidence);
+	trb_jw_str(w, "title", f->title);
+	trb_jw_str(w, "description", f->description);
+	trb_jw_str(w, "exploit_scenario", f->exploit_scenario);
+	trb_jw_arr(w, "data_flow");
 	for (i = 0; i < f->n_flow; i++) {
-		w_open(w, NULL, '{');
-		w_str(w, "path", f->flow[i].path);
-		w_uint(w, "line", f->flow[i].line);
-		w_str(w, "note", f->flow[i].note);
-		w_close(w, '}');
+		trb_jw_obj(w, NULL);
+		trb_jw_str(w, "path", f->flow[i].path);
+		trb_jw_uint(w, "line", f->flow[i].line);
+		trb_jw_str(w, "note", f->flow[i].note);
+		trb_jw_obj_end(w);
 	}
-	w_close(w, ']');
-	w_str(w, "recommendation", f->recommendation);
-	w_str(w, "rule_id", f->rule_id);
-	w_str(w, "snippet", f->snippet);
+	trb_jw_arr_end(w);
+	trb_jw_str(w, "recommendation", f->recommendation);
+	trb_jw_str(w, "rule_id", f->rule_id);
+	trb_jw_str(w, "snippet", f->snippet);
 	if (f->verification.done) {
-		w_open(w, "verification", '{');
-		w_str(w, "verdict", f->verification.verdict);
-		w_str(w, "reason", f->verification.reason);
-		w_str(w, "model", f->verification.model);
-		w_uint(w, "votes", f->verification.votes);
-		w_bool(w, "exploitable", f->verification.exploitable);
-		w_bool(w, "mitigated", f->verification.mitigated);
-		w_bool(w, "consistent", f->verification.consistent);
-		w_close(w, '}');
+		trb_jw_obj(w, "verification");
+		trb_jw_str(w, "verdict", f->verification.verdict);
+		trb_jw_str(w, "reason", f->verification.reason);
+		trb_jw_str(w, "model", f->verification.model);
+		trb_jw_uint(w, "votes", f->verification.votes);
+		trb_jw_bool(w, "exploitable", f->verification.exploitable);
+		trb_jw_bool(w, "mitigated", f->verification.mitigated);
+		trb_jw_bool(w, "consistent", f->verification.consistent);
+		trb_jw_obj_end(w);
 	} else {
-		w_str(w, "verification", NULL);
+		trb_jw_str(w, "verification", NULL);
 	}
 	if (f->patch.present) {
-		w_open(w, "patch", '{');
-		w_str(w, "diff", f->patch.diff);
-		w_str(w, "explanation", f->patch.explanation);
-		w_bool(w, "applies", f->patch.applies);
-		w_bool(w, "reverified", f->patch.reverified);
-		w_str(w, "dropped", f->patch.dropped);
-		w_close(w, '}');
+		trb_jw_obj(w, "patch");
+		trb_jw_str(w, "diff", f->patch.diff);
+		trb_jw_str(w, "explanation", f->patch.explanation);
+		trb_jw_bool(w, "applies", f->patch.applies);
+		trb_jw_bool(w, "reverified", f->patch.reverified);
+		trb_jw_str(w, "dropped", f->patch.dropped);
+		trb_jw_obj_end(w);
 	} else {
-		w_str(w, "patch", NULL);
+		trb_jw_str(w, "patch", NULL);
 	}
 	if (f->suppression.present) {
-		w_open(w, "suppression", '{');
-		w_str(w, "kind", f->suppression.kind);
-		w_str(w, "reason", f->suppression.reason);
-		w_str(w, "owner", f->suppression.owner);
-		w_str(w, "expires", f->suppression.expires);
-		w_close(w, '}');
+		trb_jw_obj(w, "suppression");
+		trb_jw_str(w, "kind", f->suppression.kind);
+		trb_jw_str(w, "reason", f->suppression.reason);
+		trb_jw_str(w, "owner", f->suppression.owner);
+		trb_jw_str(w, "expires", f->suppression.expires);
+		trb_jw_obj_end(w);
 	} else {
-		w_str(w, "suppression", NULL);
+		trb_jw_str(w, "suppression", NULL);
 	}
-	w_close(w, '}');
+	trb_jw_obj_end(w);
 }
 
-static void run_json(struct w *w, const struct findings_run *r)
+static void run_json(struct trb_jw *w, const struct findings_run *r)
 {
 	int a;
 
-	w_open(w, "run", '{');
-	w_str(w, "scan_id", r->scan_id);
-	w_str(w, "repository", r->repository);
-	w_str(w, "merge_request", r->merge_request);
-	w_str(w, "base", r->base);
-	w_str(w, "head", r->head);
-	w_str(w, "merge_base", r->merge_base);
-	w_str(w, "range_source", r->range_source);
-	w_open(w, "policy", '{');
-	w_str(w, "source", r->policy_source);
-	w_str(w, "sha256", r->policy_sha256);
-	w_close(w, '}');
-	w_str(w, "mode", (unsigned)r->mode <= CONFIG_MODE_MONITOR ? mode_names[r->mode] : "block");
-	w_open(w, "models", '{');
+	trb_jw_obj(w, "run");
+	trb_jw_str(w, "scan_id", r->scan_id);
+	trb_jw_str(w, "repository", r->repository);
+	trb_jw_str(w, "merge_request", r->merge_request);
+	trb_jw_str(w, "base", r->base);
+	trb_jw_str(w, "head", r->head);
+	trb_jw_str(w, "merge_base", r->merge_base);
+	trb_jw_str(w, "range_source", r->range_source);
+	trb_jw_obj(w, "policy");
+	trb_jw_str(w, "source", r->policy_source);
+	trb_jw_str(w, "sha256", r->policy_sha256);
+	trb_jw_obj_end(w);
+	trb_jw_str(w, "mode", config_mode_name((unsigned)r->mode <= CONFIG_MODE_MONITOR ? r->mode : CONFIG_MODE_BLOCK));
+	trb_jw_obj(w, "models");
 	for (a = 0; a < CONFIG_AGENT_COUNT; a++)
-		w_str(w, config_agent_name((config_agent_t)a), r->models[a]);
-	w_close(w, '}');
-	w_open(w, "prompts", '{');
+		trb_jw_str(w, config_agent_name((config_agent_t)a), r->models[a]);
+	trb_jw_obj_end(w);
+	trb_jw_obj(w, "prompts");
 	for (a = 0; a < CONFIG_AGENT_COUNT; a++)
-		w_str(w, config_agent_name((config_agent_t)a), r->prompts[a]);
-	w_close(w, '}');
-	w_str(w, "started_at", r->started_at);
-	w_uint(w, "duration_ms", r->duration_ms);
-	w_str(w, "shard", r->shard);
-	w_open(w, "units", '{');
-	w_uint(w, "total", r->units_total);
-	w_uint(w, "reviewed", r->units_reviewed);
-	w_uint(w, "not_reviewed", r->units_not_reviewed);
-	w_close(w, '}');
-	w_open(w, "tokens", '{');
-	w_uint(w, "input", r->tokens_input);
-	w_uint(w, "output", r->tokens_output);
-	w_uint(w, "cache_read", r->tokens_cache_read);
-	w_uint(w, "cache_write", r->tokens_cache_write);
-	w_close(w, '}');
-	w_double(w, "cost_usd", round(r->cost_usd * 1e6) / 1e6);  /* micro-dollars: sums of shards print the same */
-	w_bool(w, "agents_ran", r->agents_ran);
-	w_strv(w, "notices", r->notices, r->n_notices);
-	w_open(w, "gate", '{');
-	w_str(w, "result", r->gate_pass ? "pass" : "fail");
-	w_strv(w, "reasons", r->gate_reasons, r->n_gate_reasons);
-	w_close(w, '}');
-	w_close(w, '}');
+		trb_jw_str(w, config_agent_name((config_agent_t)a), r->prompts[a]);
+	trb_jw_obj_end(w);
+	trb_jw_str(w, "started_at", r->started_at);
+	trb_jw_uint(w, "duration_ms", r->duration_ms);
+	trb_jw_str(w, "shard", r->shard);
+	trb_jw_obj(w, "units");
+	trb_jw_uint(w, "total", r->units_total);
+	trb_jw_uint(w, "reviewed", r->units_reviewed);
+	trb_jw_uint(w, "not_reviewed", r->units_not_reviewed);
+	trb_jw_obj_end(w);
+	trb_jw_obj(w, "tokens");
+	trb_jw_uint(w, "input", r->tokens_input);
+	trb_jw_uint(w, "output", r->tokens_output);
+	trb_jw_uint(w, "cache_read", r->tokens_cache_read);
+	trb_jw_uint(w, "cache_write", r->tokens_cache_write);
+	trb_jw_obj_end(w);
+	trb_jw_double(w, "cost_usd", round(r->cost_usd * 1e6) / 1e6);  /* micro-dollars: sums of shards print the same */
+	trb_jw_bool(w, "agents_ran", r->agents_ran);
+	trb_jw_strv(w, "notices", r->notices, r->n_notices);
+	trb_jw_obj(w, "gate");
+	trb_jw_str(w, "result", r->gate_pass ? "pass" : "fail");
+	trb_jw_strv(w, "reasons", r->gate_reasons, r->n_gate_reasons);
+	trb_jw_obj_end(w);
+	trb_jw_obj_end(w);
 }
 
 int findings_to_json(char **out, size_t *out_len, const struct findings *fs)
@@ -274,47 +170,42 @@ int findings_to_json(char **out, size_t *out_len, const struct findings *fs)
 
 int findings_to_json_buf(struct trb_buf *out, const struct findings *fs)
 {
-	struct w w;
-	size_t i, j;
+	struct trb_jw w;
+	size_t i;
 
-	memset(&w, 0, sizeof(w));
-	w.b = out;
-	w_open(&w, NULL, '{');
-	w_uint(&w, "schema_version", FINDINGS_SCHEMA_VERSION);
-	w_open(&w, "tool", '{');
-	w_str(&w, "name", "tribunal");
-	w_str(&w, "version", fs->run.tool_version ? fs->run.tool_version : "unknown");
-	w_close(&w, '}');
+	trb_jw_init(&w, out);
+	trb_jw_obj(&w, NULL);
+	trb_jw_uint(&w, "schema_version", FINDINGS_SCHEMA_VERSION);
+	trb_jw_obj(&w, "tool");
+	trb_jw_str(&w, "name", "tribunal");
+	trb_jw_str(&w, "version", fs->run.tool_version ? fs->run.tool_version : "unknown");
+	trb_jw_obj_end(&w);
 	run_json(&w, &fs->run);
-	w_open(&w, "findings", '[');
+	trb_jw_arr(&w, "findings");
 	for (i = 0; i < fs->n; i++)
 		finding_json(&w, &fs->v[i]);
-	w_close(&w, ']');
-	w_open(&w, "not_reviewed", '[');
+	trb_jw_arr_end(&w);
+	trb_jw_arr(&w, "not_reviewed");
 	for (i = 0; i < fs->n_unreviewed; i++) {
 		const struct findings_unreviewed *u = &fs->unreviewed[i];
-		w_open(&w, NULL, '{');
-		w_uint(&w, "unit", u->unit);
-		w_open(&w, "paths", '[');
-		for (j = 0; j < u->n_paths; j++)
-			w_str(&w, NULL, u->paths[j]);
-		w_close(&w, ']');
-		w_str(&w, "reason", u->reason);
-		w_close(&w, '}');
+		trb_jw_obj(&w, NULL);
+		trb_jw_uint(&w, "unit", u->unit);
+		trb_jw_strv(&w, "paths", u->paths, u->n_paths);
+		trb_jw_str(&w, "reason", u->reason);
+		trb_jw_obj_end(&w);
 	}
-	w_close(&w, ']');
-	w_open(&w, "skipped", '[');
+	trb_jw_arr_end(&w);
+	trb_jw_arr(&w, "skipped");
 	for (i = 0; i < fs->n_skipped; i++) {
-		w_open(&w, NULL, '{');
-		w_str(&w, "path", fs->skipped[i].path);
-		w_str(&w, "reason", fs->skipped[i].reason);
-		w_str(&w, "detail", fs->skipped[i].detail);
-		w_close(&w, '}');
+		trb_jw_obj(&w, NULL);
+		trb_jw_str(&w, "path", fs->skipped[i].path);
+		trb_jw_str(&w, "reason", fs->skipped[i].reason);
+		trb_jw_str(&w, "detail", fs->skipped[i].detail);
+		trb_jw_obj_end(&w);
 	}
-	w_close(&w, ']');
-	w_close(&w, '}');
-	trb_buf_putc(out, '\n');
-	return trb_buf_error(out);
+	trb_jw_arr_end(&w);
+	trb_jw_obj_end(&w);
+	return trb_jw_finish(&w);
 }
 
 /* ---- reading ------------------------------------------------------------------------------ */

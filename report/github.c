@@ -18,19 +18,19 @@ int report_github_review(struct trb_buf *out, const struct findings *fs, const s
 	size_t *order = NULL, i, inline_n = 0, rest_n = 0, rest_omitted = 0;
 	size_t max = o && o->review_max_comments ? o->review_max_comments : REPORT_REVIEW_MAX_COMMENTS;
 	bool request_changes = fs->run.mode == CONFIG_MODE_BLOCK && !fs->run.gate_pass;
-	struct jw w;
+	struct trb_jw w;
 	int error;
 
 	if ((error = report_order(&order, fs)) < 0)
 		return error;
 	/* the verdict first, so that the list below knows how much room is left */
 	report_md_verdict(&body, fs);
-	jw_init(&w, out);
-	jw_obj(&w, NULL);
+	trb_jw_init(&w, out);
+	trb_jw_obj(&w, NULL);
 	if (fs->run.head)   /* omitted, GitHub takes the pull request's head */
-		jw_str(&w, "commit_id", fs->run.head);
-	jw_str(&w, "event", request_changes ? "REQUEST_CHANGES" : "COMMENT");
-	jw_arr(&w, "comments");
+		trb_jw_str(&w, "commit_id", fs->run.head);
+	trb_jw_str(&w, "event", request_changes ? "REQUEST_CHANGES" : "COMMENT");
+	trb_jw_arr(&w, "comments");
 	for (i = 0; i < fs->n; i++) {
 		const struct finding *f = &fs->v[order[i]];
 		uint32_t first, last, line;
@@ -39,16 +39,16 @@ int report_github_review(struct trb_buf *out, const struct findings *fs, const s
 		if (!f->pre_existing && inline_n < max && report_inline_range(f, &first, &last, &line)) {
 			trb_buf_clear(&c);
 			report_md_finding(&c, f, MD_FLAVOR_GITHUB, first, last, line);
-			jw_obj(&w, NULL);
-			jw_str(&w, "path", f->path);
+			trb_jw_obj(&w, NULL);
+			trb_jw_str(&w, "path", f->path);
 			if (last > first) {
-				jw_uint(&w, "start_line", first);
-				jw_str(&w, "start_side", "RIGHT");
+				trb_jw_uint(&w, "start_line", first);
+				trb_jw_str(&w, "start_side", "RIGHT");
 			}
-			jw_uint(&w, "line", last);
-			jw_str(&w, "side", "RIGHT");
-			jw_strn(&w, "body", c.ptr, c.len);
-			jw_obj_end(&w);
+			trb_jw_uint(&w, "line", last);
+			trb_jw_str(&w, "side", "RIGHT");
+			trb_jw_strn(&w, "body", c.ptr, c.len);
+			trb_jw_obj_end(&w);
 			inline_n++;
 			continue;
 		}
@@ -63,7 +63,7 @@ int report_github_review(struct trb_buf *out, const struct findings *fs, const s
 		trb_buf_putc(&rest, '\n');
 		rest_n++;
 	}
-	jw_arr_end(&w);
+	trb_jw_arr_end(&w);
 
 	if (inline_n)
 		trb_buf_printf(&body, "%zu finding%s commented inline below.\n\n", inline_n, inline_n == 1 ? " is" : "s are");
@@ -89,9 +89,9 @@ int report_github_review(struct trb_buf *out, const struct findings *fs, const s
 		body.ptr[body.len] = '\0';
 		trb_buf_puts(&body, "\n\n(truncated)\n");
 	}
-	jw_strn(&w, "body", body.ptr, body.len);
-	jw_obj_end(&w);
-	error = jw_finish(&w);
+	trb_jw_strn(&w, "body", body.ptr, body.len);
+	trb_jw_obj_end(&w);
+	error = trb_jw_finish(&w);
 	if (!error && (error = trb_buf_error(&rest)) == 0)
 		error = trb_buf_error(&c);
 cleanup:

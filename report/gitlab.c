@@ -27,13 +27,13 @@ int report_codequality(struct trb_buf *out, const struct findings *fs)
 {
 	struct trb_buf t = TRB_BUF_INIT(TRB_LIMIT_SMALL), rid = TRB_BUF_INIT(TRB_LIMIT_SMALL);
 	size_t *order = NULL, i;
-	struct jw w;
+	struct trb_jw w;
 	int error;
 
 	if ((error = report_order(&order, fs)) < 0)
 		return error;
-	jw_init(&w, out);
-	jw_arr(&w, NULL);
+	trb_jw_init(&w, out);
+	trb_jw_arr(&w, NULL);
 	for (i = 0; i < fs->n; i++) {
 		const struct finding *f = &fs->v[order[i]];
 		if (!report_active(f))
@@ -48,26 +48,26 @@ int report_codequality(struct trb_buf *out, const struct findings *fs)
 		trb_buf_printf(&t, " (%s%s%s)", f->cwe ? f->cwe : trb_buf_cstr(&rid),
 			       f->status == FINDING_CONFIRMED ? "" : ", ",
 			       f->status == FINDING_CONFIRMED ? "" : report_status_phrase(f));
-		jw_obj(&w, NULL);
-		jw_strn(&w, "description", t.ptr, t.len);
-		jw_str(&w, "check_name", trb_buf_cstr(&rid));
-		jw_str(&w, "fingerprint", f->fingerprint && *f->fingerprint ? f->fingerprint : f->id);
-		jw_str(&w, "severity", cq_severity(f));
-		jw_str(&w, "type", "issue");
-		jw_arr(&w, "categories");
-		jw_str(&w, NULL, "Security");
-		jw_arr_end(&w);
-		jw_obj(&w, "location");
-		jw_str(&w, "path", f->path ? f->path : "unknown");
-		jw_obj(&w, "lines");
-		jw_uint(&w, "begin", report_line(f));
-		jw_uint(&w, "end", report_end_line(f));
-		jw_obj_end(&w);
-		jw_obj_end(&w);
-		jw_obj_end(&w);
+		trb_jw_obj(&w, NULL);
+		trb_jw_strn(&w, "description", t.ptr, t.len);
+		trb_jw_str(&w, "check_name", trb_buf_cstr(&rid));
+		trb_jw_str(&w, "fingerprint", f->fingerprint && *f->fingerprint ? f->fingerprint : f->id);
+		trb_jw_str(&w, "severity", cq_severity(f));
+		trb_jw_str(&w, "type", "issue");
+		trb_jw_arr(&w, "categories");
+		trb_jw_str(&w, NULL, "Security");
+		trb_jw_arr_end(&w);
+		trb_jw_obj(&w, "location");
+		trb_jw_str(&w, "path", f->path ? f->path : "unknown");
+		trb_jw_obj(&w, "lines");
+		trb_jw_uint(&w, "begin", report_line(f));
+		trb_jw_uint(&w, "end", report_end_line(f));
+		trb_jw_obj_end(&w);
+		trb_jw_obj_end(&w);
+		trb_jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
-	error = jw_finish(&w);
+	trb_jw_arr_end(&w);
+	error = trb_jw_finish(&w);
 	free(order);
 	trb_buf_dispose(&t);
 	trb_buf_dispose(&rid);
@@ -109,11 +109,11 @@ static void uuid_of(char out[37], const struct finding *f)
 	out[o] = '\0';
 }
 
-static void put_capped(struct jw *w, const char *key, const char *s, size_t max)
+static void put_capped(struct trb_jw *w, const char *key, const char *s, size_t max)
 {
 	size_t len = s ? strlen(s) : 0;
 
-	jw_strn(w, key, s ? s : "", trb_utf8_prefix(s ? s : "", len, max));
+	trb_jw_strn(w, key, s ? s : "", trb_utf8_prefix(s ? s : "", len, max));
 }
 
 int report_sast(struct trb_buf *out, const struct findings *fs)
@@ -123,44 +123,44 @@ int report_sast(struct trb_buf *out, const struct findings *fs)
 	size_t *order = NULL, i, j, n_rem = 0;
 	long long st, en;
 	char ts[32], uuid[37];
-	struct jw w;
+	struct trb_jw w;
 	int error;
 
 	if ((error = report_order(&order, fs)) < 0)
 		return error;
 	report_run_times(fs, &st, &en);
-	jw_init(&w, out);
-	jw_obj(&w, NULL);
-	jw_str(&w, "version", SAST_SCHEMA_VERSION);
-	jw_obj(&w, "scan");
-	jw_obj(&w, "analyzer");
-	jw_str(&w, "id", "tribunal");
-	jw_str(&w, "name", "tribunal");
-	jw_str(&w, "version", version);
-	jw_obj(&w, "vendor");
-	jw_str(&w, "name", "tribunal");
-	jw_obj_end(&w);
-	jw_obj_end(&w);
-	jw_obj(&w, "scanner");
-	jw_str(&w, "id", "tribunal");
-	jw_str(&w, "name", "tribunal");
-	jw_str(&w, "version", version);
-	jw_obj(&w, "vendor");
-	jw_str(&w, "name", "tribunal");
-	jw_obj_end(&w);
-	jw_obj_end(&w);
-	jw_str(&w, "type", "sast");
+	trb_jw_init(&w, out);
+	trb_jw_obj(&w, NULL);
+	trb_jw_str(&w, "version", SAST_SCHEMA_VERSION);
+	trb_jw_obj(&w, "scan");
+	trb_jw_obj(&w, "analyzer");
+	trb_jw_str(&w, "id", "tribunal");
+	trb_jw_str(&w, "name", "tribunal");
+	trb_jw_str(&w, "version", version);
+	trb_jw_obj(&w, "vendor");
+	trb_jw_str(&w, "name", "tribunal");
+	trb_jw_obj_end(&w);
+	trb_jw_obj_end(&w);
+	trb_jw_obj(&w, "scanner");
+	trb_jw_str(&w, "id", "tribunal");
+	trb_jw_str(&w, "name", "tribunal");
+	trb_jw_str(&w, "version", version);
+	trb_jw_obj(&w, "vendor");
+	trb_jw_str(&w, "name", "tribunal");
+	trb_jw_obj_end(&w);
+	trb_jw_obj_end(&w);
+	trb_jw_str(&w, "type", "sast");
 	report_format_time(ts, st, false);
-	jw_str(&w, "start_time", ts);
+	trb_jw_str(&w, "start_time", ts);
 	report_format_time(ts, en, false);
-	jw_str(&w, "end_time", ts);
-	jw_str(&w, "status", "success");
-	jw_arr(&w, "messages");
+	trb_jw_str(&w, "end_time", ts);
+	trb_jw_str(&w, "status", "success");
+	trb_jw_arr(&w, "messages");
 	for (i = 0; i < fs->run.n_notices; i++) {
-		jw_obj(&w, NULL);
-		jw_str(&w, "level", "warn");
+		trb_jw_obj(&w, NULL);
+		trb_jw_str(&w, "level", "warn");
 		put_capped(&w, "value", fs->run.notices[i][0] ? fs->run.notices[i] : "notice", 2000);
-		jw_obj_end(&w);
+		trb_jw_obj_end(&w);
 	}
 	for (i = 0; i < fs->n_unreviewed; i++) {
 		const struct findings_unreviewed *u = &fs->unreviewed[i];
@@ -169,15 +169,15 @@ int report_sast(struct trb_buf *out, const struct findings *fs)
 			       u->reason ? u->reason : "unknown reason");
 		for (j = 0; j < u->n_paths && j < 20; j++)
 			trb_buf_printf(&t, "%s%s", j ? ", " : ": ", u->paths[j]);
-		jw_obj(&w, NULL);
-		jw_str(&w, "level", "warn");
+		trb_jw_obj(&w, NULL);
+		trb_jw_str(&w, "level", "warn");
 		put_capped(&w, "value", trb_buf_cstr(&t), 4000);
-		jw_obj_end(&w);
+		trb_jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
+	trb_jw_arr_end(&w);
+	trb_jw_obj_end(&w);
 
-	jw_arr(&w, "vulnerabilities");
+	trb_jw_arr(&w, "vulnerabilities");
 	for (i = 0; i < fs->n; i++) {
 		const struct finding *f = &fs->v[order[i]];
 		unsigned cwe = report_cwe_num(f);
@@ -186,12 +186,12 @@ int report_sast(struct trb_buf *out, const struct findings *fs)
 		uuid_of(uuid, f);
 		trb_buf_clear(&rid);
 		report_rule_id(&rid, f);
-		jw_obj(&w, NULL);
-		jw_str(&w, "id", uuid);
+		trb_jw_obj(&w, NULL);
+		trb_jw_str(&w, "id", uuid);
 		trb_buf_clear(&t);
 		trb_escape_plain(&t, f->title && *f->title ? f->title : "(untitled)",
 				 f->title && *f->title ? trb_utf8_prefix(f->title, strlen(f->title), 200) : 10);
-		jw_strn(&w, "name", t.ptr, t.len);
+		trb_jw_strn(&w, "name", t.ptr, t.len);
 		/* GitLab renders the description and the solution as Markdown: escaped like every
 		 * other Markdown we write (no mentions, images, HTML) */
 		trb_buf_clear(&t);
@@ -205,77 +205,77 @@ int report_sast(struct trb_buf *out, const struct findings *fs)
 			trb_buf_printf(&t, "\n\n(%s)", report_status_phrase(f));
 		if (f->pre_existing)
 			trb_buf_puts(&t, "\n\n(pre-existing: not changed by this merge request)");
-		jw_strn(&w, "description", t.ptr ? t.ptr : "", t.len);
-		jw_str(&w, "severity", report_sev_label(f->severity));
+		trb_jw_strn(&w, "description", t.ptr ? t.ptr : "", t.len);
+		trb_jw_str(&w, "severity", report_sev_label(f->severity));
 		if (f->recommendation && *f->recommendation) {
 			trb_buf_clear(&t);
 			trb_escape_md_capped(&t, f->recommendation, strlen(f->recommendation), true, 6900);
-			jw_strn(&w, "solution", t.ptr ? t.ptr : "", t.len);
+			trb_jw_strn(&w, "solution", t.ptr ? t.ptr : "", t.len);
 		}
-		jw_arr(&w, "identifiers");
-		jw_obj(&w, NULL);
-		jw_str(&w, "type", "tribunal_rule");
+		trb_jw_arr(&w, "identifiers");
+		trb_jw_obj(&w, NULL);
+		trb_jw_str(&w, "type", "tribunal_rule");
 		trb_buf_clear(&t);
 		trb_buf_printf(&t, "tribunal %s", trb_buf_cstr(&rid));
-		jw_str(&w, "name", trb_buf_cstr(&t));
-		jw_str(&w, "value", trb_buf_cstr(&rid));
-		jw_obj_end(&w);
+		trb_jw_str(&w, "name", trb_buf_cstr(&t));
+		trb_jw_str(&w, "value", trb_buf_cstr(&rid));
+		trb_jw_obj_end(&w);
 		if (cwe) {
 			char name[32], value[16], url[80];
 			snprintf(name, sizeof(name), "CWE-%u", cwe);
 			snprintf(value, sizeof(value), "%u", cwe);
 			snprintf(url, sizeof(url), "https://cwe.mitre.org/data/definitions/%u.html", cwe);
-			jw_obj(&w, NULL);
-			jw_str(&w, "type", "cwe");
-			jw_str(&w, "name", name);
-			jw_str(&w, "value", value);
-			jw_str(&w, "url", url);
-			jw_obj_end(&w);
+			trb_jw_obj(&w, NULL);
+			trb_jw_str(&w, "type", "cwe");
+			trb_jw_str(&w, "name", name);
+			trb_jw_str(&w, "value", value);
+			trb_jw_str(&w, "url", url);
+			trb_jw_obj_end(&w);
 		}
 		if (report_owasp(cwe)) {
-			jw_obj(&w, NULL);
-			jw_str(&w, "type", "owasp");
-			jw_str(&w, "name", report_owasp(cwe));
+			trb_jw_obj(&w, NULL);
+			trb_jw_str(&w, "type", "owasp");
+			trb_jw_str(&w, "name", report_owasp(cwe));
 			trb_buf_clear(&t);
 			trb_buf_put(&t, report_owasp(cwe), 8);   /* "A03:2021" */
-			jw_str(&w, "value", trb_buf_cstr(&t));
-			jw_obj_end(&w);
+			trb_jw_str(&w, "value", trb_buf_cstr(&t));
+			trb_jw_obj_end(&w);
 		}
-		jw_arr_end(&w);
-		jw_obj(&w, "location");
-		jw_str(&w, "file", f->path ? f->path : "unknown");
-		jw_uint(&w, "start_line", report_line(f));
-		jw_uint(&w, "end_line", report_end_line(f));
-		jw_obj_end(&w);
+		trb_jw_arr_end(&w);
+		trb_jw_obj(&w, "location");
+		trb_jw_str(&w, "file", f->path ? f->path : "unknown");
+		trb_jw_uint(&w, "start_line", report_line(f));
+		trb_jw_uint(&w, "end_line", report_end_line(f));
+		trb_jw_obj_end(&w);
 		if (f->patch.present && f->patch.applies && f->patch.diff)
 			n_rem++;
-		jw_obj_end(&w);
+		trb_jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
+	trb_jw_arr_end(&w);
 
 	/* remediations: patches that apply, base64 as `git apply` takes them */
-	jw_arr(&w, "remediations");
+	trb_jw_arr(&w, "remediations");
 	for (i = 0; i < fs->n && n_rem; i++) {
 		const struct finding *f = &fs->v[order[i]];
 		if (!report_active(f) || !f->patch.present || !f->patch.applies || !f->patch.diff || !*f->patch.diff)
 			continue;
 		uuid_of(uuid, f);
-		jw_obj(&w, NULL);
-		jw_arr(&w, "fixes");
-		jw_obj(&w, NULL);
-		jw_str(&w, "id", uuid);
-		jw_obj_end(&w);
-		jw_arr_end(&w);
+		trb_jw_obj(&w, NULL);
+		trb_jw_arr(&w, "fixes");
+		trb_jw_obj(&w, NULL);
+		trb_jw_str(&w, "id", uuid);
+		trb_jw_obj_end(&w);
+		trb_jw_arr_end(&w);
 		put_capped(&w, "summary", f->patch.explanation && *f->patch.explanation ? f->patch.explanation
 											: "Patch proposed by tribunal's patcher agent", 2000);
 		trb_buf_clear(&t);
 		trb_base64(&t, f->patch.diff, strlen(f->patch.diff));
-		jw_strn(&w, "diff", t.ptr ? t.ptr : "", t.len);
-		jw_obj_end(&w);
+		trb_jw_strn(&w, "diff", t.ptr ? t.ptr : "", t.len);
+		trb_jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	error = jw_finish(&w);
+	trb_jw_arr_end(&w);
+	trb_jw_obj_end(&w);
+	error = trb_jw_finish(&w);
 	if (!error)
 		error = trb_buf_error(&t);
 	free(order);
@@ -306,13 +306,13 @@ int report_gitlab_discussions(struct trb_buf *out, const struct findings *fs, co
 	struct trb_buf body = TRB_BUF_INIT(TRB_LIMIT_FILE), rest = TRB_BUF_INIT(TRB_LIMIT_FILE);
 	size_t *order = NULL, i, inline_n = 0, rest_n = 0, rest_omitted = 0;
 	size_t max = o && o->review_max_comments ? o->review_max_comments : REPORT_REVIEW_MAX_COMMENTS;
-	struct jw w;
+	struct trb_jw w;
 	int error;
 
 	if ((error = report_order(&order, fs)) < 0)
 		return error;
-	jw_init(&w, out);
-	jw_arr(&w, NULL);
+	trb_jw_init(&w, out);
+	trb_jw_arr(&w, NULL);
 	for (i = 0; i < fs->n; i++) {
 		const struct finding *f = &fs->v[order[i]];
 		uint32_t first, last, line;
@@ -322,18 +322,18 @@ int report_gitlab_discussions(struct trb_buf *out, const struct findings *fs, co
 		    fs->run.head && fs->run.base) {
 			trb_buf_clear(&body);
 			report_md_finding(&body, f, MD_FLAVOR_GITLAB, first, last, line);
-			jw_obj(&w, NULL);
-			jw_strn(&w, "body", body.ptr, body.len);
-			jw_obj(&w, "position");
-			jw_str(&w, "base_sha", fs->run.merge_base ? fs->run.merge_base : fs->run.base);
-			jw_str(&w, "start_sha", fs->run.base);
-			jw_str(&w, "head_sha", fs->run.head);
-			jw_str(&w, "position_type", "text");
-			jw_str(&w, "old_path", f->path);
-			jw_str(&w, "new_path", f->path);
-			jw_uint(&w, "new_line", line);
-			jw_obj_end(&w);
-			jw_obj_end(&w);
+			trb_jw_obj(&w, NULL);
+			trb_jw_strn(&w, "body", body.ptr, body.len);
+			trb_jw_obj(&w, "position");
+			trb_jw_str(&w, "base_sha", fs->run.merge_base ? fs->run.merge_base : fs->run.base);
+			trb_jw_str(&w, "start_sha", fs->run.base);
+			trb_jw_str(&w, "head_sha", fs->run.head);
+			trb_jw_str(&w, "position_type", "text");
+			trb_jw_str(&w, "old_path", f->path);
+			trb_jw_str(&w, "new_path", f->path);
+			trb_jw_uint(&w, "new_line", line);
+			trb_jw_obj_end(&w);
+			trb_jw_obj_end(&w);
 			inline_n++;
 			continue;
 		}
@@ -363,12 +363,12 @@ int report_gitlab_discussions(struct trb_buf *out, const struct findings *fs, co
 		}
 		report_md_unreviewed(&body, fs, 20);
 		trb_buf_puts(&body, "<!-- tribunal:summary -->\n");
-		jw_obj(&w, NULL);
-		jw_strn(&w, "body", body.ptr, body.len);
-		jw_obj_end(&w);
+		trb_jw_obj(&w, NULL);
+		trb_jw_strn(&w, "body", body.ptr, body.len);
+		trb_jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
-	error = jw_finish(&w);
+	trb_jw_arr_end(&w);
+	error = trb_jw_finish(&w);
 	if (!error && (error = trb_buf_error(&body)) == 0)
 		error = trb_buf_error(&rest);
 	free(order);

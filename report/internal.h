@@ -1,7 +1,6 @@
 /* report/internal.h: helpers shared by the report writers (private to report/).
- * A small JSON writer (deterministic, streaming, with escaping from util/escape), the labels and
- * classifications every format uses, the display order, times, and unified-diff parsing for
- * suggestions and SARIF fixes. */
+ * The labels and classifications every format uses, the display order, times, and unified-diff
+ * parsing for suggestions and SARIF fixes. JSON is written with util/jsonw.h. */
 #ifndef TRB_REPORT_INTERNAL_H
 #define TRB_REPORT_INTERNAL_H
 
@@ -12,37 +11,9 @@
 #include "findings/findings.h"
 #include "report/report.h"
 #include "util/buf.h"
+#include "util/jsonw.h"
 
 #define REPORT_SUMMARY_DEFAULT_MAX ((size_t)960 * 1000)   /* under 1 MiB and GitLab's 1,000,000 */
-
-/* ---- JSON writer (jsonw.c) ---- */
-
-#define JW_MAX_DEPTH 32
-
-struct jw {
-	struct trb_buf *b;
-	unsigned depth;
-	unsigned flat;              /* values at this depth and deeper go on one line; 0: never */
-	bool first[JW_MAX_DEPTH];   /* nothing written yet at this level */
-};
-
-void jw_init(struct jw *w, struct trb_buf *b);
-/* Like jw_init, but everything at depth >= flat is written on one line (SARIF: one line per
- * location, code flow, rule; half the bytes of full indentation). */
-void jw_init_flat(struct jw *w, struct trb_buf *b, unsigned flat);
-/* key is NULL inside arrays and at the top */
-void jw_obj(struct jw *w, const char *key);
-void jw_obj_end(struct jw *w);
-void jw_arr(struct jw *w, const char *key);
-void jw_arr_end(struct jw *w);
-void jw_str(struct jw *w, const char *key, const char *s);          /* NULL: null */
-void jw_strn(struct jw *w, const char *key, const char *s, size_t n);
-void jw_uint(struct jw *w, const char *key, unsigned long long v);
-void jw_fixed(struct jw *w, const char *key, double v, int decimals); /* a number, %.Nf */
-void jw_bool(struct jw *w, const char *key, bool v);
-void jw_null(struct jw *w, const char *key);
-/* Ends the document with a newline; returns the buffer's error. */
-int jw_finish(struct jw *w);
 
 /* ---- classification and labels (common.c) ---- */
 

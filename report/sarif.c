@@ -69,39 +69,39 @@ static void sarif_text(struct trb_buf *out, const char *s, size_t cap)
 		trb_buf_puts(out, "\xe2\x80\xa6");
 }
 
-static void jw_text(struct jw *w, const char *key, const struct trb_buf *t)
+static void put_buf(struct trb_jw *w, const char *key, const struct trb_buf *t)
 {
-	jw_strn(w, key, t->ptr ? t->ptr : "", t->len);
+	trb_jw_strn(w, key, t->ptr ? t->ptr : "", t->len);
 }
 
-static void artifact(struct jw *w, const char *path)
+static void artifact(struct trb_jw *w, const char *path)
 {
 	struct trb_buf uri = TRB_BUF_INIT(TRB_LIMIT_SMALL);
 
 	trb_escape_uri_path(&uri, path ? path : "unknown", strlen(path ? path : "unknown"));
-	jw_obj(w, "artifactLocation");
-	jw_text(w, "uri", &uri);
-	jw_str(w, "uriBaseId", SRCROOT);
-	jw_obj_end(w);
+	trb_jw_obj(w, "artifactLocation");
+	put_buf(w, "uri", &uri);
+	trb_jw_str(w, "uriBaseId", SRCROOT);
+	trb_jw_obj_end(w);
 	trb_buf_dispose(&uri);
 }
 
-static void location(struct jw *w, const char *path, uint32_t first, uint32_t last, const char *snippet)
+static void location(struct trb_jw *w, const char *path, uint32_t first, uint32_t last, const char *snippet)
 {
-	jw_obj(w, "physicalLocation");
+	trb_jw_obj(w, "physicalLocation");
 	artifact(w, path);
-	jw_obj(w, "region");
-	jw_uint(w, "startLine", first ? first : 1);
+	trb_jw_obj(w, "region");
+	trb_jw_uint(w, "startLine", first ? first : 1);
 	if (last > first)
-		jw_uint(w, "endLine", last);
+		trb_jw_uint(w, "endLine", last);
 	if (snippet && *snippet) {
 		size_t n = trb_utf8_prefix(snippet, strlen(snippet), SNIPPET_MAX);
-		jw_obj(w, "snippet");
-		jw_strn(w, "text", snippet, n);
-		jw_obj_end(w);
+		trb_jw_obj(w, "snippet");
+		trb_jw_strn(w, "text", snippet, n);
+		trb_jw_obj_end(w);
 	}
-	jw_obj_end(w);
-	jw_obj_end(w);
+	trb_jw_obj_end(w);
+	trb_jw_obj_end(w);
 }
 
 /* UTF-16 code units in a UTF-8 line (SARIF columns with columnKind utf16CodeUnits) */
@@ -121,7 +121,7 @@ static size_t utf16_len(const char *s, size_t len)
 
 /* fixes[] from a patch that applies: each hunk replaces its old lines (first column of the first
  * line to the end of the last, newline excluded) with its new lines. */
-static void fixes(struct jw *w, const struct finding *f)
+static void fixes(struct trb_jw *w, const struct finding *f)
 {
 	struct patch p;
 	size_t i, h, k;
@@ -138,22 +138,22 @@ static void fixes(struct jw *w, const struct finding *f)
 			if (p.hunks[h].old_count == 0 || p.hunks[h].old_start == 0)
 				goto done;
 	}
-	jw_arr(w, "fixes");
-	jw_obj(w, NULL);
+	trb_jw_arr(w, "fixes");
+	trb_jw_obj(w, NULL);
 	if (f->patch.explanation && *f->patch.explanation) {
 		struct trb_buf t = TRB_BUF_INIT(TRB_LIMIT_SMALL);
 		sarif_text(&t, f->patch.explanation, 2000);
-		jw_obj(w, "description");
-		jw_text(w, "text", &t);
-		jw_obj_end(w);
+		trb_jw_obj(w, "description");
+		put_buf(w, "text", &t);
+		trb_jw_obj_end(w);
 		trb_buf_dispose(&t);
 	}
-	jw_arr(w, "artifactChanges");
+	trb_jw_arr(w, "artifactChanges");
 	for (i = 0; i < p.n_files; i++) {
 		const struct patch_file *pf = &p.files[i];
-		jw_obj(w, NULL);
+		trb_jw_obj(w, NULL);
 		artifact(w, pf->new_path);
-		jw_arr(w, "replacements");
+		trb_jw_arr(w, "replacements");
 		for (h = pf->first_hunk; h < pf->first_hunk + pf->n_hunks; h++) {
 			const struct patch_hunk *hk = &p.hunks[h];
 			struct trb_buf text = TRB_BUF_INIT(TRB_LIMIT_FILE);
@@ -170,113 +170,113 @@ static void fixes(struct jw *w, const struct finding *f)
 					first = false;
 				}
 			}
-			jw_obj(w, NULL);
-			jw_obj(w, "deletedRegion");
-			jw_uint(w, "startLine", hk->old_start);
-			jw_uint(w, "startColumn", 1);
-			jw_uint(w, "endLine", hk->old_start + hk->old_count - 1);
-			jw_uint(w, "endColumn", 1 + (last_old ? utf16_len(last_old->text, last_old->len) : 0));
-			jw_obj_end(w);
-			jw_obj(w, "insertedContent");
-			jw_text(w, "text", &text);
-			jw_obj_end(w);
-			jw_obj_end(w);
+			trb_jw_obj(w, NULL);
+			trb_jw_obj(w, "deletedRegion");
+			trb_jw_uint(w, "startLine", hk->old_start);
+			trb_jw_uint(w, "startColumn", 1);
+			trb_jw_uint(w, "endLine", hk->old_start + hk->old_count - 1);
+			trb_jw_uint(w, "endColumn", 1 + (last_old ? utf16_len(last_old->text, last_old->len) : 0));
+			trb_jw_obj_end(w);
+			trb_jw_obj(w, "insertedContent");
+			put_buf(w, "text", &text);
+			trb_jw_obj_end(w);
+			trb_jw_obj_end(w);
 			trb_buf_dispose(&text);
 		}
-		jw_arr_end(w);
-		jw_obj_end(w);
+		trb_jw_arr_end(w);
+		trb_jw_obj_end(w);
 	}
-	jw_arr_end(w);
-	jw_obj_end(w);
-	jw_arr_end(w);
+	trb_jw_arr_end(w);
+	trb_jw_obj_end(w);
+	trb_jw_arr_end(w);
 done:
 	patch_dispose(&p);
 }
 
-static void code_flows(struct jw *w, const struct finding *f)
+static void code_flows(struct trb_jw *w, const struct finding *f)
 {
 	size_t i, n = f->n_flow < FLOW_MAX ? f->n_flow : FLOW_MAX;
 
 	if (!f->n_flow)
 		return;
-	jw_arr(w, "codeFlows");
-	jw_obj(w, NULL);
-	jw_arr(w, "threadFlows");
-	jw_obj(w, NULL);
-	jw_arr(w, "locations");
+	trb_jw_arr(w, "codeFlows");
+	trb_jw_obj(w, NULL);
+	trb_jw_arr(w, "threadFlows");
+	trb_jw_obj(w, NULL);
+	trb_jw_arr(w, "locations");
 	for (i = 0; i < n; i++) {
 		struct trb_buf t = TRB_BUF_INIT(TRB_LIMIT_SMALL);
-		jw_obj(w, NULL);
-		jw_obj(w, "location");
+		trb_jw_obj(w, NULL);
+		trb_jw_obj(w, "location");
 		location(w, f->flow[i].path, f->flow[i].line, f->flow[i].line, NULL);
 		sarif_text(&t, f->flow[i].note && *f->flow[i].note ? f->flow[i].note : "step", 500);
-		jw_obj(w, "message");
-		jw_text(w, "text", &t);
-		jw_obj_end(w);
-		jw_obj_end(w);
-		jw_obj_end(w);
+		trb_jw_obj(w, "message");
+		put_buf(w, "text", &t);
+		trb_jw_obj_end(w);
+		trb_jw_obj_end(w);
+		trb_jw_obj_end(w);
 		trb_buf_dispose(&t);
 	}
-	jw_arr_end(w);
-	jw_obj_end(w);
-	jw_arr_end(w);
-	jw_obj_end(w);
-	jw_arr_end(w);
+	trb_jw_arr_end(w);
+	trb_jw_obj_end(w);
+	trb_jw_arr_end(w);
+	trb_jw_obj_end(w);
+	trb_jw_arr_end(w);
 }
 
-static void result(struct jw *w, const struct finding *f, const char *rule_id, size_t rule_index)
+static void result(struct trb_jw *w, const struct finding *f, const char *rule_id, size_t rule_index)
 {
 	struct trb_buf msg = TRB_BUF_INIT(TRB_LIMIT_SMALL);
 	const char *fp = f->fingerprint && *f->fingerprint ? f->fingerprint : (f->id ? f->id : "none");
 
-	jw_obj(w, NULL);
-	jw_str(w, "ruleId", rule_id);
-	jw_uint(w, "ruleIndex", rule_index);
-	jw_str(w, "level", level_of(f));
+	trb_jw_obj(w, NULL);
+	trb_jw_str(w, "ruleId", rule_id);
+	trb_jw_uint(w, "ruleIndex", rule_index);
+	trb_jw_str(w, "level", level_of(f));
 	sarif_text(&msg, f->title && *f->title ? f->title : "(untitled)", 300);
 	if (f->description && *f->description) {
 		trb_buf_puts(&msg, "\n\n");
 		sarif_text(&msg, f->description, MSG_DESCRIPTION);
 	}
-	jw_obj(w, "message");
-	jw_text(w, "text", &msg);
-	jw_obj_end(w);
-	jw_arr(w, "locations");
-	jw_obj(w, NULL);
+	trb_jw_obj(w, "message");
+	put_buf(w, "text", &msg);
+	trb_jw_obj_end(w);
+	trb_jw_arr(w, "locations");
+	trb_jw_obj(w, NULL);
 	location(w, f->path, report_line(f), report_end_line(f), f->snippet);
-	jw_obj_end(w);
-	jw_arr_end(w);
-	jw_obj(w, "partialFingerprints");
-	jw_str(w, "primaryLocationLineHash", fp);
-	jw_str(w, "tribunal/v1", fp);
-	jw_obj_end(w);
+	trb_jw_obj_end(w);
+	trb_jw_arr_end(w);
+	trb_jw_obj(w, "partialFingerprints");
+	trb_jw_str(w, "primaryLocationLineHash", fp);
+	trb_jw_str(w, "tribunal/v1", fp);
+	trb_jw_obj_end(w);
 	code_flows(w, f);
 	fixes(w, f);
 	if (f->status == FINDING_SUPPRESSED) {
 		struct trb_buf t = TRB_BUF_INIT(TRB_LIMIT_SMALL);
 		sarif_text(&t, f->suppression.reason && *f->suppression.reason ? f->suppression.reason
 									    : "suppressed by policy", 1000);
-		jw_arr(w, "suppressions");
-		jw_obj(w, NULL);
-		jw_str(w, "kind", f->suppression.kind && strcmp(f->suppression.kind, "inline") == 0 ? "inSource" : "external");
-		jw_str(w, "status", "accepted");
-		jw_text(w, "justification", &t);
-		jw_obj_end(w);
-		jw_arr_end(w);
+		trb_jw_arr(w, "suppressions");
+		trb_jw_obj(w, NULL);
+		trb_jw_str(w, "kind", f->suppression.kind && strcmp(f->suppression.kind, "inline") == 0 ? "inSource" : "external");
+		trb_jw_str(w, "status", "accepted");
+		put_buf(w, "justification", &t);
+		trb_jw_obj_end(w);
+		trb_jw_arr_end(w);
 		trb_buf_dispose(&t);
 	}
-	jw_obj(w, "properties");
-	jw_str(w, "tribunal/id", f->id);
-	jw_str(w, "tribunal/status", findings_status_name(f->status));
-	jw_str(w, "tribunal/source", findings_source_name(f->source));
-	jw_str(w, "tribunal/severity", trb_sev_name(f->severity));
-	jw_fixed(w, "tribunal/confidence", f->confidence, 2);
-	jw_bool(w, "tribunal/gating", f->gating);
-	jw_bool(w, "tribunal/pre_existing", f->pre_existing);
+	trb_jw_obj(w, "properties");
+	trb_jw_str(w, "tribunal/id", f->id);
+	trb_jw_str(w, "tribunal/status", findings_status_name(f->status));
+	trb_jw_str(w, "tribunal/source", findings_source_name(f->source));
+	trb_jw_str(w, "tribunal/severity", trb_sev_name(f->severity));
+	trb_jw_fixed(w, "tribunal/confidence", f->confidence, 2);
+	trb_jw_bool(w, "tribunal/gating", f->gating);
+	trb_jw_bool(w, "tribunal/pre_existing", f->pre_existing);
 	if (f->category)
-		jw_str(w, "tribunal/category", f->category);
-	jw_obj_end(w);
-	jw_obj_end(w);
+		trb_jw_str(w, "tribunal/category", f->category);
+	trb_jw_obj_end(w);
+	trb_jw_obj_end(w);
 	trb_buf_dispose(&msg);
 }
 
@@ -301,7 +301,7 @@ static void rule_name(struct trb_buf *out, const char *s)
 	}
 }
 
-static void rule(struct jw *w, const struct rule *r, const struct finding *f)
+static void rule(struct trb_jw *w, const struct rule *r, const struct finding *f)
 {
 	struct trb_buf shortd = TRB_BUF_INIT(TRB_LIMIT_SMALL), full = TRB_BUF_INIT(TRB_LIMIT_SMALL),
 		       help = TRB_BUF_INIT(TRB_LIMIT_SMALL), md = TRB_BUF_INIT(TRB_LIMIT_SMALL),
@@ -350,49 +350,49 @@ static void rule(struct jw *w, const struct rule *r, const struct finding *f)
 	if (owasp)
 		trb_buf_printf(&help, " OWASP Top 10 %s.", owasp);
 
-	jw_obj(w, NULL);
-	jw_str(w, "id", r->id);
-	jw_text(w, "name", &name);
-	jw_obj(w, "shortDescription");
-	jw_text(w, "text", &shortd);
-	jw_obj_end(w);
-	jw_obj(w, "fullDescription");
-	jw_text(w, "text", &full);
-	jw_obj_end(w);
+	trb_jw_obj(w, NULL);
+	trb_jw_str(w, "id", r->id);
+	put_buf(w, "name", &name);
+	trb_jw_obj(w, "shortDescription");
+	put_buf(w, "text", &shortd);
+	trb_jw_obj_end(w);
+	trb_jw_obj(w, "fullDescription");
+	put_buf(w, "text", &full);
+	trb_jw_obj_end(w);
 	if (cwe) {
 		struct trb_buf uri = TRB_BUF_INIT(256);
 		trb_buf_printf(&uri, "https://cwe.mitre.org/data/definitions/%u.html", cwe);
-		jw_text(w, "helpUri", &uri);
+		put_buf(w, "helpUri", &uri);
 		trb_buf_dispose(&uri);
 	}
-	jw_obj(w, "help");
-	jw_text(w, "text", &help);
-	jw_text(w, "markdown", &md);
-	jw_obj_end(w);
-	jw_obj(w, "defaultConfiguration");
-	jw_str(w, "level", level_of_sev(r->max_sev));
-	jw_obj_end(w);
-	jw_obj(w, "properties");
-	jw_arr(w, "tags");
-	jw_str(w, NULL, "security");
+	trb_jw_obj(w, "help");
+	put_buf(w, "text", &help);
+	put_buf(w, "markdown", &md);
+	trb_jw_obj_end(w);
+	trb_jw_obj(w, "defaultConfiguration");
+	trb_jw_str(w, "level", level_of_sev(r->max_sev));
+	trb_jw_obj_end(w);
+	trb_jw_obj(w, "properties");
+	trb_jw_arr(w, "tags");
+	trb_jw_str(w, NULL, "security");
 	if (cwe) {
 		char tag[48];
 		snprintf(tag, sizeof(tag), "external/cwe/cwe-%u", cwe);
-		jw_str(w, NULL, tag);
+		trb_jw_str(w, NULL, tag);
 	}
 	if (owasp) {
 		struct trb_buf t = TRB_BUF_INIT(256);
 		trb_buf_printf(&t, "external/owasp/%s", owasp);
-		jw_text(w, NULL, &t);
+		put_buf(w, NULL, &t);
 		trb_buf_dispose(&t);
 	}
 	if (f->source == FINDING_SOURCE_RULE)
-		jw_str(w, NULL, "policy-rule");
-	jw_arr_end(w);
-	jw_str(w, "security-severity", report_security_severity(r->max_sev));
-	jw_str(w, "precision", f->source == FINDING_SOURCE_RULE ? "medium" : "high");
-	jw_obj_end(w);
-	jw_obj_end(w);
+		trb_jw_str(w, NULL, "policy-rule");
+	trb_jw_arr_end(w);
+	trb_jw_str(w, "security-severity", report_security_severity(r->max_sev));
+	trb_jw_str(w, "precision", f->source == FINDING_SOURCE_RULE ? "medium" : "high");
+	trb_jw_obj_end(w);
+	trb_jw_obj_end(w);
 	trb_buf_dispose(&shortd);
 	trb_buf_dispose(&full);
 	trb_buf_dispose(&help);
@@ -425,20 +425,20 @@ static void automation_id(struct trb_buf *out, const struct findings *fs, const 
 			trb_buf_putc(out, *p);
 }
 
-static void notification(struct jw *w, const char *level, const char *id, const struct trb_buf *text)
+static void notification(struct trb_jw *w, const char *level, const char *id, const struct trb_buf *text)
 {
-	jw_obj(w, NULL);
-	jw_str(w, "level", level);
-	jw_obj(w, "message");
-	jw_text(w, "text", text);
-	jw_obj_end(w);
-	jw_obj(w, "descriptor");
-	jw_str(w, "id", id);
-	jw_obj_end(w);
-	jw_obj_end(w);
+	trb_jw_obj(w, NULL);
+	trb_jw_str(w, "level", level);
+	trb_jw_obj(w, "message");
+	put_buf(w, "text", text);
+	trb_jw_obj_end(w);
+	trb_jw_obj(w, "descriptor");
+	trb_jw_str(w, "id", id);
+	trb_jw_obj_end(w);
+	trb_jw_obj_end(w);
 }
 
-static void invocation(struct jw *w, const struct findings *fs, size_t dropped_count, size_t dropped_size)
+static void invocation(struct trb_jw *w, const struct findings *fs, size_t dropped_count, size_t dropped_size)
 {
 	struct trb_buf t = TRB_BUF_INIT(TRB_LIMIT_SMALL);
 	long long start, end;
@@ -446,16 +446,16 @@ static void invocation(struct jw *w, const struct findings *fs, size_t dropped_c
 	size_t i, j;
 
 	report_run_times(fs, &start, &end);
-	jw_arr(w, "invocations");
-	jw_obj(w, NULL);
-	jw_bool(w, "executionSuccessful", true);
+	trb_jw_arr(w, "invocations");
+	trb_jw_obj(w, NULL);
+	trb_jw_bool(w, "executionSuccessful", true);
 	if (fs->run.started_at && report_parse_time(fs->run.started_at) >= 0) {
 		report_format_time(ts, start, true);
-		jw_str(w, "startTimeUtc", ts);
+		trb_jw_str(w, "startTimeUtc", ts);
 		report_format_time(ts, end, true);
-		jw_str(w, "endTimeUtc", ts);
+		trb_jw_str(w, "endTimeUtc", ts);
 	}
-	jw_arr(w, "toolExecutionNotifications");
+	trb_jw_arr(w, "toolExecutionNotifications");
 	for (i = 0; i < fs->run.n_notices; i++) {
 		trb_buf_clear(&t);
 		sarif_text(&t, fs->run.notices[i], 2000);
@@ -500,9 +500,9 @@ static void invocation(struct jw *w, const struct findings *fs, size_t dropped_c
 			       dropped_size ? "40 MB before compression" : "5,000 results, by severity");
 		notification(w, "warning", "TRB0004", &t);
 	}
-	jw_arr_end(w);
-	jw_obj_end(w);
-	jw_arr_end(w);
+	trb_jw_arr_end(w);
+	trb_jw_obj_end(w);
+	trb_jw_arr_end(w);
 	trb_buf_dispose(&t);
 }
 
@@ -511,7 +511,7 @@ int report_sarif(struct trb_buf *out, const struct findings *fs, const struct re
 	struct trb_buf aid = TRB_BUF_INIT(TRB_LIMIT_SMALL), rid = TRB_BUF_INIT(TRB_LIMIT_SMALL);
 	size_t *order = NULL, *rule_of = NULL, i, n_sel = 0, n_rules = 0, max, dropped_size = 0, start;
 	struct rule *rules = NULL, key;
-	struct jw w;
+	struct trb_jw w;
 	int error;
 
 	max = o && o->sarif_max_results ? o->sarif_max_results : REPORT_SARIF_MAX_RESULTS;
@@ -554,49 +554,49 @@ int report_sarif(struct trb_buf *out, const struct findings *fs, const struct re
 	}
 
 	start = out->len;
-	jw_init_flat(&w, out, 6);
-	jw_obj(&w, NULL);
-	jw_str(&w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-	jw_str(&w, "version", "2.1.0");
-	jw_arr(&w, "runs");
-	jw_obj(&w, NULL);
-	jw_obj(&w, "tool");
-	jw_obj(&w, "driver");
-	jw_str(&w, "name", "tribunal");
-	jw_str(&w, "version", fs->run.tool_version ? fs->run.tool_version : "unknown");
+	trb_jw_init_flat(&w, out, 6);
+	trb_jw_obj(&w, NULL);
+	trb_jw_str(&w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+	trb_jw_str(&w, "version", "2.1.0");
+	trb_jw_arr(&w, "runs");
+	trb_jw_obj(&w, NULL);
+	trb_jw_obj(&w, "tool");
+	trb_jw_obj(&w, "driver");
+	trb_jw_str(&w, "name", "tribunal");
+	trb_jw_str(&w, "version", fs->run.tool_version ? fs->run.tool_version : "unknown");
 	w.flat = 7;   /* one line per rule */
-	jw_arr(&w, "rules");
+	trb_jw_arr(&w, "rules");
 	for (i = 0; i < n_rules; i++)
 		rule(&w, &rules[i], &fs->v[rules[i].first]);
-	jw_arr_end(&w);
+	trb_jw_arr_end(&w);
 	w.flat = 6;
-	jw_obj_end(&w);
-	jw_obj_end(&w);
+	trb_jw_obj_end(&w);
+	trb_jw_obj_end(&w);
 	automation_id(&aid, fs, o);
-	jw_obj(&w, "automationDetails");
-	jw_text(&w, "id", &aid);
-	jw_obj_end(&w);
+	trb_jw_obj(&w, "automationDetails");
+	put_buf(&w, "id", &aid);
+	trb_jw_obj_end(&w);
 	if (o && o->repository_uri && fs->run.head) {
-		jw_arr(&w, "versionControlProvenance");
-		jw_obj(&w, NULL);
-		jw_str(&w, "repositoryUri", o->repository_uri);
-		jw_str(&w, "revisionId", fs->run.head);
-		jw_obj(&w, "mappedTo");
-		jw_str(&w, "uriBaseId", SRCROOT);
-		jw_obj_end(&w);
-		jw_obj_end(&w);
-		jw_arr_end(&w);
+		trb_jw_arr(&w, "versionControlProvenance");
+		trb_jw_obj(&w, NULL);
+		trb_jw_str(&w, "repositoryUri", o->repository_uri);
+		trb_jw_str(&w, "revisionId", fs->run.head);
+		trb_jw_obj(&w, "mappedTo");
+		trb_jw_str(&w, "uriBaseId", SRCROOT);
+		trb_jw_obj_end(&w);
+		trb_jw_obj_end(&w);
+		trb_jw_arr_end(&w);
 	}
-	jw_obj(&w, "originalUriBaseIds");
-	jw_obj(&w, SRCROOT);
+	trb_jw_obj(&w, "originalUriBaseIds");
+	trb_jw_obj(&w, SRCROOT);
 	if (o && o->checkout_uri)
-		jw_str(&w, "uri", o->checkout_uri);
-	jw_obj(&w, "description");
-	jw_str(&w, "text", "The root of the repository under review.");
-	jw_obj_end(&w);
-	jw_obj_end(&w);
-	jw_obj_end(&w);
-	jw_arr(&w, "results");
+		trb_jw_str(&w, "uri", o->checkout_uri);
+	trb_jw_obj(&w, "description");
+	trb_jw_str(&w, "text", "The root of the repository under review.");
+	trb_jw_obj_end(&w);
+	trb_jw_obj_end(&w);
+	trb_jw_obj_end(&w);
+	trb_jw_arr(&w, "results");
 	for (i = 0; i < n_sel; i++) {
 		const struct finding *f = &fs->v[order[i]];
 		struct rule *r;
@@ -614,7 +614,7 @@ int report_sarif(struct trb_buf *out, const struct findings *fs, const struct re
 		}
 		result(&w, f, r->id, (size_t)(r - rules));
 	}
-	jw_arr_end(&w);
+	trb_jw_arr_end(&w);
 	{
 		size_t included = 0;
 		for (i = 0; i < fs->n; i++)
@@ -624,21 +624,21 @@ int report_sarif(struct trb_buf *out, const struct findings *fs, const struct re
 		invocation(&w, fs, included - n_sel, dropped_size);
 		w.flat = 6;
 	}
-	jw_str(&w, "columnKind", "utf16CodeUnits");
-	jw_obj(&w, "properties");
-	jw_str(&w, "tribunal/scan_id", fs->run.scan_id);
-	jw_str(&w, "tribunal/gate", fs->run.gate_pass ? "pass" : "fail");
-	jw_arr(&w, "tribunal/gate_reasons");
+	trb_jw_str(&w, "columnKind", "utf16CodeUnits");
+	trb_jw_obj(&w, "properties");
+	trb_jw_str(&w, "tribunal/scan_id", fs->run.scan_id);
+	trb_jw_str(&w, "tribunal/gate", fs->run.gate_pass ? "pass" : "fail");
+	trb_jw_arr(&w, "tribunal/gate_reasons");
 	for (i = 0; i < fs->run.n_gate_reasons; i++)
-		jw_str(&w, NULL, fs->run.gate_reasons[i]);
-	jw_arr_end(&w);
-	jw_uint(&w, "tribunal/units_total", fs->run.units_total);
-	jw_uint(&w, "tribunal/units_reviewed", fs->run.units_reviewed);
-	jw_obj_end(&w);
-	jw_obj_end(&w);
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	error = jw_finish(&w);
+		trb_jw_str(&w, NULL, fs->run.gate_reasons[i]);
+	trb_jw_arr_end(&w);
+	trb_jw_uint(&w, "tribunal/units_total", fs->run.units_total);
+	trb_jw_uint(&w, "tribunal/units_reviewed", fs->run.units_reviewed);
+	trb_jw_obj_end(&w);
+	trb_jw_obj_end(&w);
+	trb_jw_arr_end(&w);
+	trb_jw_obj_end(&w);
+	error = trb_jw_finish(&w);
 cleanup:
 	for (i = 0; rules && i < n_rules; i++)
 		free(rules[i].id);

@@ -1,14 +1,15 @@
-/* report/jsonw.c: a streaming JSON writer over trb_buf: two-space indentation, keys in the order
- * written (deterministic output), strings escaped by trb_escape_json (valid UTF-8 always). */
-#include "report/internal.h"
+/* util/jsonw.c: a streaming JSON writer over trb_buf (see jsonw.h). */
+#include "util/jsonw.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/err.h"
 #include "util/escape.h"
 
-void jw_init(struct jw *w, struct trb_buf *b)
+void trb_jw_init(struct trb_jw *w, struct trb_buf *b)
 {
 	w->b = b;
 	w->depth = 0;
@@ -16,18 +17,18 @@ void jw_init(struct jw *w, struct trb_buf *b)
 	w->first[0] = true;
 }
 
-void jw_init_flat(struct jw *w, struct trb_buf *b, unsigned flat)
+void trb_jw_init_flat(struct trb_jw *w, struct trb_buf *b, unsigned flat)
 {
-	jw_init(w, b);
+	trb_jw_init(w, b);
 	w->flat = flat;
 }
 
-static bool flat_at(const struct jw *w, unsigned depth)
+static bool flat_at(const struct trb_jw *w, unsigned depth)
 {
 	return w->flat && depth >= w->flat;
 }
 
-static void indent(struct jw *w)
+static void indent(struct trb_jw *w)
 {
 	static const char spaces[] = "\n                                                                ";
 
@@ -35,7 +36,7 @@ static void indent(struct jw *w)
 }
 
 /* Separator, indentation and key before a value */
-static void prefix(struct jw *w, const char *key)
+static void prefix(struct trb_jw *w, const char *key)
 {
 	if (w->depth > 0) {
 		if (!w->first[w->depth])
@@ -51,17 +52,17 @@ static void prefix(struct jw *w, const char *key)
 	}
 }
 
-static void open_level(struct jw *w, const char *key, char c)
+static void open_level(struct trb_jw *w, const char *key, char c)
 {
 	prefix(w, key);
 	trb_buf_putc(w->b, c);
-	if (TRB_ALWAYS(w->depth + 1 < JW_MAX_DEPTH)) {
+	if (TRB_ALWAYS(w->depth + 1 < TRB_JW_MAX_DEPTH)) {
 		w->depth++;
 		w->first[w->depth] = true;
 	}
 }
 
-static void close_level(struct jw *w, char c)
+static void close_level(struct trb_jw *w, char c)
 {
 	bool empty = w->first[w->depth], flat = flat_at(w, w->depth);
 
@@ -72,27 +73,27 @@ static void close_level(struct jw *w, char c)
 	trb_buf_putc(w->b, c);
 }
 
-void jw_obj(struct jw *w, const char *key)
+void trb_jw_obj(struct trb_jw *w, const char *key)
 {
 	open_level(w, key, '{');
 }
 
-void jw_obj_end(struct jw *w)
+void trb_jw_obj_end(struct trb_jw *w)
 {
 	close_level(w, '}');
 }
 
-void jw_arr(struct jw *w, const char *key)
+void trb_jw_arr(struct trb_jw *w, const char *key)
 {
 	open_level(w, key, '[');
 }
 
-void jw_arr_end(struct jw *w)
+void trb_jw_arr_end(struct trb_jw *w)
 {
 	close_level(w, ']');
 }
 
-void jw_strn(struct jw *w, const char *key, const char *s, size_t n)
+void trb_jw_strn(struct trb_jw *w, const char *key, const char *s, size_t n)
 {
 	prefix(w, key);
 	trb_buf_putc(w->b, '"');
@@ -100,15 +101,25 @@ void jw_strn(struct jw *w, const char *key, const char *s, size_t n)
 	trb_buf_putc(w->b, '"');
 }
 
-void jw_str(struct jw *w, const char *key, const char *s)
+void trb_jw_str(struct trb_jw *w, const char *key, const char *s)
 {
 	if (!s)
-		jw_null(w, key);
+		trb_jw_null(w, key);
 	else
-		jw_strn(w, key, s, strlen(s));
+		trb_jw_strn(w, key, s, strlen(s));
 }
 
-void jw_uint(struct jw *w, const char *key, unsigned long long v)
+void trb_jw_strv(struct trb_jw *w, const char *key, char *const *v, size_t n)
+{
+	size_t i;
+
+	trb_jw_arr(w, key);
+	for (i = 0; i < n; i++)
+		trb_jw_str(w, NULL, v[i]);
+	trb_jw_arr_end(w);
+}
+
+void trb_jw_uint(struct trb_jw *w, const char *key, unsigned long long v)
 {
 	char digits[24];
 	size_t n = sizeof(digits);
@@ -122,7 +133,7 @@ void jw_uint(struct jw *w, const char *key, unsigned long long v)
 	trb_buf_put(w->b, digits + n, sizeof(digits) - n);
 }
 
-void jw_fixed(struct jw *w, const char *key, double v, int decimals)
+void trb_jw_fixed(struct trb_jw *w, const char *key, double v, int decimals)
 {
 	prefix(w, key);
 	if (!isfinite(v))
@@ -130,19 +141,32 @@ void jw_fixed(struct jw *w, const char *key, double v, int decimals)
 	trb_buf_printf(w->b, "%.*f", decimals, v);
 }
 
-void jw_bool(struct jw *w, const char *key, bool v)
+void trb_jw_double(struct trb_jw *w, const char *key, double v)
+{
+	char tmp[40];
+
+	prefix(w, key);
+	if (!isfinite(v))
+		v = 0;
+	snprintf(tmp, sizeof(tmp), "%.15g", v);
+	if (strtod(tmp, NULL) != v)
+		snprintf(tmp, sizeof(tmp), "%.17g", v);
+	trb_buf_puts(w->b, tmp);
+}
+
+void trb_jw_bool(struct trb_jw *w, const char *key, bool v)
 {
 	prefix(w, key);
 	trb_buf_puts(w->b, v ? "true" : "false");
 }
 
-void jw_null(struct jw *w, const char *key)
+void trb_jw_null(struct trb_jw *w, const char *key)
 {
 	prefix(w, key);
 	trb_buf_puts(w->b, "null");
 }
 
-int jw_finish(struct jw *w)
+int trb_jw_finish(struct trb_jw *w)
 {
 	trb_buf_putc(w->b, '\n');
 	return trb_buf_error(w->b);
