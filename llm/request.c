@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "llm/wire.h"
+#include "util/array.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/escape.h"
@@ -102,23 +103,6 @@ int llm_request_set_system(struct llm_request *req, const char *text, size_t len
 }
 
 /* Grows an array of elements of size `size` so that one more fits. */
-static int grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap, bytes;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 4;
-	if (trb_mul_size(&bytes, ncap, size) < 0)
-		return TRB_ELIMIT;
-	if (!(p = realloc(*v, bytes)))
-		return trb_err_oom();
-	*v = p;
-	*cap = ncap;
-	return 0;
-}
-
 int llm_request_add_tool(struct llm_request *req, const char *name, const char *description,
 			 const char *schema_json)
 {
@@ -139,7 +123,7 @@ int llm_request_add_tool(struct llm_request *req, const char *name, const char *
 	}
 	if ((error = clean_text(&t.description, description, description ? strlen(description) : 0)) < 0)
 		goto fail;
-	if ((error = grow(&v, &req->cap_tools, req->n_tools, sizeof(t))) < 0)
+	if ((error = trb_array_grow(&v, &req->cap_tools, req->n_tools, sizeof(t))) < 0)
 		goto fail;
 	req->tools = v;
 	req->tools[req->n_tools++] = t;
@@ -162,7 +146,7 @@ static int message_for(struct llm_message **out, struct llm_request *req, llm_ro
 		return 0;
 	}
 	v = req->messages;
-	if ((error = grow(&v, &req->cap_messages, req->n_messages, sizeof(struct llm_message))) < 0)
+	if ((error = trb_array_grow(&v, &req->cap_messages, req->n_messages, sizeof(struct llm_message))) < 0)
 		return error;
 	req->messages = v;
 	*out = &req->messages[req->n_messages++];
@@ -182,7 +166,7 @@ static int push_block(struct llm_request *req, llm_role_t role, struct llm_block
 		return error;
 	}
 	v = m->blocks;
-	if ((error = grow(&v, &m->cap_blocks, m->n_blocks, sizeof(*b))) < 0) {
+	if ((error = trb_array_grow(&v, &m->cap_blocks, m->n_blocks, sizeof(*b))) < 0) {
 		block_dispose(b);
 		if (m->n_blocks == 0) {
 			/* the message was opened for this block: no empty message is left behind */
