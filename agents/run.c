@@ -71,6 +71,7 @@ struct conv {
 
 /* indexed by enum conv_kind */
 static const char *const report_tools[] = {"report_findings", "report_verdict", "propose_patch", "report_verdict"};
+static const char *const cache_kinds[] = {"finder", "verdict", "patch", "reverify"};
 
 static void progress(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -378,21 +379,66 @@ static void describe_candidate(struct run *r, size_t cand)
 	git_blob_free(blob);
 }
 
-/* Candidates from a (fresh or cached) report of the finder for a unit. */
-static void accept_findings(struct run *r, size_t unit, const cJSON *args)
-{
-	size_t from = r->cands->n, dropped = 0, i;
-	char err[ERRLEN] = "";
-	int error;
+/* A report tool's arguments, validated once (on arrival, or when read from the cache) and handed
+ * on: nothing downstream looks at the JSON again. */
+struct report {
+	struct findings *findings;    /* finder: the candidates */
+	size_t dropped;               /* finder: invalid ones left out */
+	struct agents_verdict verdict;   /* verifier and re-verification */
+	const cJSON *args;            /* patcher: borrowed; the patch is checked by applying it */
+};
 
-	if ((error = agents_validate_findings(r->cands, &dropped, args, &r->tools, r->units[unit].u->id, err,
-					      sizeof(err))) < 0) {
-		/* only a malformed report explains itself in err; out of memory ends the run */
-		if (error == TRB_ENOMEM)
+static void report_dispose(struct report *rep)
+{
+	findings_free(rep->findings);
+	free(rep->verdict.reason);
+	memset(rep, 0, sizeof(*rep));
+}
+
+/* Returns 0, TRB_EINVAL with err set for the model (the report is malformed), or TRB_ENOMEM. */
+static int report_validate(struct report *out, struct run *r, enum conv_kind kind, size_t unit, const cJSON *args,
+			   char *err, size_t errlen)
+{
+	int error = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->args = args;
+	switch (kind) {
+	case CONV_FINDER:
+		if ((error = findings_new(&out->findings)) < 0)
+			break;
+		error = agents_validate_findings(out->findings, &out->dropped, args, &r->tools, r->units[unit].u->id, err,
+						 errlen);
+		break;
+	case CONV_VERIFIER:
+	case CONV_REVERIFY:
+		error = agents_validate_verdict(&out->verdict, args, err, errlen);
+		break;
+	case CONV_PATCHER:
+		if (!cJSON_IsObject(args)) {
+			snprintf(err, errlen, "the arguments of propose_patch are not a JSON object");
+			error = TRB_EINVAL;
+		}
+		break;
+	}
+	if (error < 0)
+		report_dispose(out);
+	return error;
+}
+
+/* Candidates from a (fresh or cached) report of the finder for a unit; they move into r->cands. */
+static void accept_findings(struct run *r, size_t unit, struct report *rep)
+{
+	size_t from = r->cands->n, i;
+
+	for (i = 0; i < rep->findings->n; i++) {
+		struct finding *f;
+		if (findings_add(&f, r->cands) < 0) {
 			fail_oom(r);
-		else
-			unit_failed(r, unit, "malformed report", err);
-		return;
+			return;
+		}
+		*f = rep->findings->v[i];
+		memset(&rep->findings->v[i], 0, sizeof(rep->findings->v[i]));
 	}
 	dedupe_range(r->cands, from);
 	if (grow_cands(r) < 0) {
@@ -400,7 +446,7 @@ static void accept_findings(struct run *r, size_t unit, const cJSON *args)
 		return;
 	}
 	progress(r, "unit %zu: %zu candidate%s%s", r->units[unit].u->id, r->cands->n - from,
-		 r->cands->n - from == 1 ? "" : "s", dropped ? " (some invalid ones dropped)" : "");
+		 r->cands->n - from == 1 ? "" : "s", rep->dropped ? " (some invalid ones dropped)" : "");
 	for (i = from; i < r->cands->n; i++) {
 		describe_candidate(r, i);
 		start_verifiers(r, i);
@@ -424,45 +470,27 @@ static bool looks_like_refusal(const char *text)
 	return false;
 }
 
-/* The report tool was called with valid arguments: the conversation is done. */
-static void finish(struct conv *c, const cJSON *args)
+/* A valid report, fresh or from the cache: the conversation's outcome. */
+static void finish(struct run *r, enum conv_kind kind, size_t unit, size_t cand, struct report *rep)
 {
-	struct run *r = c->r;
 	struct finding *f;
 
-	switch (c->kind) {
-	case CONV_FINDER: {
-		cJSON *copy = cJSON_Duplicate(args, 1);
-		accept_findings(r, c->unit, args);
-		if (copy && r->o->cache_dir && !r->units[c->unit].fail)
-			agents_cache_put(r->o->cache_dir, "finder", c->cache_key, copy);
-		cJSON_Delete(copy);
+	switch (kind) {
+	case CONV_FINDER:
+		accept_findings(r, unit, rep);
 		break;
-	}
-	case CONV_VERIFIER: {
-		struct agents_verdict v;
-		char err[ERRLEN];
-		if (agents_validate_verdict(&v, args, err, sizeof(err)) < 0) {
-			vote(r, c->cand, NULL);
-			break;
-		}
-		if (r->o->cache_dir)
-			agents_cache_put(r->o->cache_dir, "verdict", c->cache_key, (cJSON *)args);
-		vote(r, c->cand, &v);
-		free(v.reason);
+	case CONV_VERIFIER:
+		vote(r, cand, &rep->verdict);
 		break;
-	}
 	case CONV_PATCHER: {
-		const cJSON *p = cJSON_GetObjectItemCaseSensitive(args, "patch");
-		const cJSON *e = cJSON_GetObjectItemCaseSensitive(args, "explanation");
+		const cJSON *p = cJSON_GetObjectItemCaseSensitive(rep->args, "patch");
+		const cJSON *e = cJSON_GetObjectItemCaseSensitive(rep->args, "explanation");
 		char why[ERRLEN];
-		f = &r->cands->v[c->cand];
-		if (r->o->cache_dir)
-			agents_cache_put(r->o->cache_dir, "patch", c->cache_key, (cJSON *)args);
+		f = &r->cands->v[cand];
 		if (cJSON_IsString(e) && dup_str(&f->patch.explanation, e->valuestring) < 0)
 			fail_oom(r);
 		if (!cJSON_IsString(p) || !p->valuestring || !*p->valuestring) {
-			drop_patch(r, c->cand, "the patcher proposed no patch");
+			drop_patch(r, cand, "the patcher proposed no patch");
 			break;
 		}
 		f->patch.present = true;
@@ -470,41 +498,34 @@ static void finish(struct conv *c, const cJSON *args)
 			fail_oom(r);
 			break;
 		}
-		free(r->cs[c->cand].patched);
-		r->cs[c->cand].patched = NULL;
-		if (agents_patch_apply(&r->cs[c->cand].patched, &r->cs[c->cand].patched_len, &r->tools, f->patch.diff,
-				       f->path, why, sizeof(why)) < 0) {
+		free(r->cs[cand].patched);
+		r->cs[cand].patched = NULL;
+		/* also for a cached patch: the cache never skips applying it and re-verifying */
+		if (agents_patch_apply(&r->cs[cand].patched, &r->cs[cand].patched_len, &r->tools, f->patch.diff, f->path,
+				       why, sizeof(why)) < 0) {
 			f->patch.applies = false;
-			drop_patch(r, c->cand, why);
+			drop_patch(r, cand, why);
 			break;
 		}
 		f->patch.applies = true;
 		if (r->o->policy->agents[CONFIG_AGENT_PATCHER].reverify && r->o->policy->agents[CONFIG_AGENT_VERIFIER].enabled)
-			start_reverify(r, c->cand);
+			start_reverify(r, cand);
 		break;
 	}
 	case CONV_REVERIFY: {
-		struct agents_verdict v;
-		char err[ERRLEN], msg[ERRLEN];
-		f = &r->cands->v[c->cand];
-		if (agents_validate_verdict(&v, args, err, sizeof(err)) < 0) {
-			drop_patch(r, c->cand, "the patched code could not be re-verified");
-			break;
-		}
-		if (r->o->cache_dir)
-			agents_cache_put(r->o->cache_dir, "reverify", c->cache_key, (cJSON *)args);
-		if (v.verdict == 1) {
+		char msg[ERRLEN];
+		f = &r->cands->v[cand];
+		if (rep->verdict.verdict == 1) {
 			f->patch.reverified = true;
 		} else {
 			snprintf(msg, sizeof(msg), "the verifier says the patched code %s: %.150s",
-				 v.verdict == 0 ? "still has the flaw" : "may still have the flaw", v.reason ? v.reason : "");
-			drop_patch(r, c->cand, msg);
+				 rep->verdict.verdict == 0 ? "still has the flaw" : "may still have the flaw",
+				 rep->verdict.reason ? rep->verdict.reason : "");
+			drop_patch(r, cand, msg);
 		}
-		free(v.reason);
 		break;
 	}
 	}
-	conv_free(c);
 }
 
 static void on_reply(const struct llm_response *resp, void *payload)
@@ -586,28 +607,24 @@ static void on_reply(const struct llm_response *resp, void *payload)
 		}
 	}
 	if (report_args) {
-		/* validate now: a malformed report gets one chance to be corrected */
-		if (c->kind == CONV_FINDER) {
-			struct findings *probe = NULL;
-			size_t dropped;
-			if (findings_new(&probe) < 0) {
-				fail_oom(r);
-				conv_free(c);
-				return;
-			}
-			if (agents_validate_findings(probe, &dropped, report_args, &r->tools, 0, err, sizeof(err)) < 0)
-				bad_report = true;
-			findings_free(probe);
-		} else if (c->kind != CONV_PATCHER) {
-			struct agents_verdict v;
-			if (agents_validate_verdict(&v, report_args, err, sizeof(err)) < 0)
-				bad_report = true;
-			free(v.reason);
-		}
-		if (!bad_report) {
-			finish(c, report_args);
+		/* validated once, here: a malformed report gets one chance to be corrected */
+		struct report rep;
+		int error = report_validate(&rep, r, c->kind, c->unit, report_args, err, sizeof(err));
+		if (error == TRB_ENOMEM) {
+			fail_oom(r);
+			conv_free(c);
 			return;
 		}
+		if (error == 0) {
+			/* fresh model output is the only thing the cache stores */
+			if (r->o->cache_dir)
+				agents_cache_put(r->o->cache_dir, cache_kinds[c->kind], c->cache_key, (cJSON *)report_args);
+			finish(r, c->kind, c->unit, c->cand, &rep);
+			report_dispose(&rep);
+			conv_free(c);
+			return;
+		}
+		bad_report = true;
 	}
 	if (bad_report) {
 		if (c->told_bad) {
@@ -674,6 +691,29 @@ static cJSON *cache_get(struct run *r, const char *kind, const char *key)
 	return agents_cache_get(r->o->cache_dir, kind, key);
 }
 
+/* Acts on the cached report for key, validated as if fresh. True when the entry was used (or
+ * the run ran out of memory); an entry that does not validate is a miss. */
+static bool finish_from_cache(struct run *r, enum conv_kind kind, size_t unit, size_t cand, const char *key)
+{
+	struct report rep;
+	char err[ERRLEN];
+	cJSON *cached;
+	int error;
+
+	if (!(cached = cache_get(r, cache_kinds[kind], key)))
+		return false;
+	if ((error = report_validate(&rep, r, kind, unit, cached, err, sizeof(err))) == 0) {
+		if (kind == CONV_FINDER)
+			progress(r, "unit %zu: finder result from the cache", r->units[unit].u->id);
+		finish(r, kind, unit, cand, &rep);
+		report_dispose(&rep);
+	} else if (error == TRB_ENOMEM) {
+		fail_oom(r);
+	}
+	cJSON_Delete(cached);
+	return error != TRB_EINVAL;
+}
+
 /* ---- starting conversations ----------------------------------------------------------------- */
 
 static bool agent_on(struct run *r, config_agent_t a)
@@ -687,7 +727,6 @@ static void start_finder(struct run *r, size_t unit)
 	const struct config_agent *ag = &r->o->policy->agents[CONFIG_AGENT_FINDER];
 	const char *parts[4];
 	struct conv *c;
-	cJSON *cached;
 
 	parts[0] = "finder";
 	parts[1] = r->hash[CONFIG_AGENT_FINDER];
@@ -696,10 +735,7 @@ static void start_finder(struct run *r, size_t unit)
 	if (!(c = conv_new(r, CONV_FINDER, unit, 0)))
 		return;
 	agents_cache_key(c->cache_key, parts, 4);
-	if (r->o->cache_dir && (cached = cache_get(r, "finder", c->cache_key)) != NULL) {
-		progress(r, "unit %zu: finder result from the cache", us->u->id);
-		accept_findings(r, unit, cached);
-		cJSON_Delete(cached);
+	if (finish_from_cache(r, CONV_FINDER, unit, 0, c->cache_key)) {
 		conv_free(c);
 		return;
 	}
@@ -800,7 +836,6 @@ static void start_verifiers(struct run *r, size_t cand)
 		struct conv *c = conv_new(r, CONV_VERIFIER, 0, cand);
 		char vote_s[16];
 		const char *parts[6];
-		cJSON *cached;
 		if (!c)
 			break;
 		c->vote = v;
@@ -812,17 +847,9 @@ static void start_verifiers(struct run *r, size_t cand)
 		parts[4] = r->cs[cand].code_hash;
 		parts[5] = vote_s;
 		agents_cache_key(c->cache_key, parts, 6);
-		if (r->o->cache_dir && (cached = cache_get(r, "verdict", c->cache_key)) != NULL) {
-			struct agents_verdict vd;
-			char err[ERRLEN];
-			if (agents_validate_verdict(&vd, cached, err, sizeof(err)) == 0) {
-				cJSON_Delete(cached);
-				conv_free(c);
-				vote(r, cand, &vd);
-				free(vd.reason);
-				continue;
-			}
-			cJSON_Delete(cached);
+		if (finish_from_cache(r, CONV_VERIFIER, 0, cand, c->cache_key)) {
+			conv_free(c);
+			continue;
 		}
 		/* an independent conversation: the candidate and the code, never the finder's reasoning */
 		if (llm_request_add_text(&c->req, LLM_ROLE_USER, trb_buf_cstr(&msg), msg.len, false) < 0) {
@@ -842,7 +869,6 @@ static void start_patcher(struct run *r, size_t cand)
 	struct trb_buf msg = TRB_BUF_INIT(TRB_LIMIT_PROMPT);
 	const char *parts[5];
 	struct conv *c;
-	cJSON *cached;
 	int error;
 
 	if (!ag->enabled || f->severity < ag->min_severity)
@@ -859,13 +885,9 @@ static void start_patcher(struct run *r, size_t cand)
 	parts[3] = f->fingerprint;
 	parts[4] = r->cs[cand].code_hash;
 	agents_cache_key(c->cache_key, parts, 5);
-	if (r->o->cache_dir && (cached = cache_get(r, "patch", c->cache_key)) != NULL) {
-		if (cJSON_IsObject(cached)) {
-			finish(c, cached);   /* re-applies and re-verifies: the cache never skips the checks */
-			cJSON_Delete(cached);
-			return;
-		}
-		cJSON_Delete(cached);
+	if (finish_from_cache(r, CONV_PATCHER, 0, cand, c->cache_key)) {
+		conv_free(c);
+		return;
 	}
 	if ((error = candidate_message(&msg, r, cand, f->verification.reason ? f->verification.reason : "", false)) < 0 ||
 	    (error = llm_request_add_text(&c->req, LLM_ROLE_USER, trb_buf_cstr(&msg), msg.len, false)) < 0) {
@@ -888,7 +910,6 @@ static void start_reverify(struct run *r, size_t cand)
 	char patched_hash[65];
 	const char *parts[5];
 	struct conv *c;
-	cJSON *cached;
 	int error;
 
 	if (!agent_on(r, CONFIG_AGENT_VERIFIER) || !r->cs[cand].patched) {
@@ -904,16 +925,9 @@ static void start_reverify(struct run *r, size_t cand)
 	parts[3] = f->fingerprint;
 	parts[4] = patched_hash;
 	agents_cache_key(c->cache_key, parts, 5);
-	if (r->o->cache_dir && (cached = cache_get(r, "reverify", c->cache_key)) != NULL) {
-		struct agents_verdict vd;
-		char err[ERRLEN];
-		if (agents_validate_verdict(&vd, cached, err, sizeof(err)) == 0) {
-			free(vd.reason);
-			finish(c, cached);
-			cJSON_Delete(cached);
-			return;
-		}
-		cJSON_Delete(cached);
+	if (finish_from_cache(r, CONV_REVERIFY, 0, cand, c->cache_key)) {
+		conv_free(c);
+		return;
 	}
 	if ((error = candidate_message(&msg, r, cand, NULL, true)) < 0 ||
 	    (error = llm_request_add_text(&c->req, LLM_ROLE_USER, trb_buf_cstr(&msg), msg.len, false)) < 0) {

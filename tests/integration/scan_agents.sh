@@ -108,6 +108,13 @@ n1=$(wc -l < "$TMP/fake.log")
 expect_rc 1 "$TRIBUNAL" scan --repo "$R" --base main~1 --head main --out "$TMP/out3" --cache-dir "$TMP/cache"
 n2=$(wc -l < "$TMP/fake.log")
 [ "$n1" -ge 6 ] && [ "$n2" -eq 0 ] || die "cache: first scan sent $n1 requests, second $n2 (want 0)"
+# entries are written once, for fresh model output: a scan served from the cache rewrites none
+for kind in finder verdict patch reverify; do
+	ls "$TMP"/cache/$kind-*.json > /dev/null 2>&1 || die "cache: no $kind entry"
+done
+ls -i "$TMP/cache" > "$TMP/inodes.before"
+expect_rc 1 "$TRIBUNAL" scan --repo "$R" --base main~1 --head main --out "$TMP/out3b" --cache-dir "$TMP/cache"
+ls -i "$TMP/cache" | diff "$TMP/inodes.before" - >&2 || die "cache hits were written back"
 diff <(jq -S '[.findings[] | {title, status, fingerprint}]' "$TMP/out2/findings.json") \
      <(jq -S '[.findings[] | {title, status, fingerprint}]' "$TMP/out3/findings.json") >&2 \
 	|| die "cached results differ"
