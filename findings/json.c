@@ -4,6 +4,7 @@
  * every field is checked into our structs and nothing downstream sees raw JSON. */
 #include "findings/findings.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,17 +13,18 @@
 
 #include <cjson/cJSON.h>
 
+#include "findings/internal.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/escape.h"
 #include "util/jsonw.h"
 #include "util/path.h"
 
-static const char *const mode_names[] = {"block", "comment", "monitor"};
 static const char *const range_sources[] = {"github", "gitlab", "jenkins", "flags", "default", NULL};
 static const char *const policy_sources[] = {"base", "head", "file", "default", NULL};
 static const char *const verdicts[] = {"confirmed", "rejected", "uncertain", NULL};
 static const char *const suppression_kinds[] = {"policy", "inline", NULL};
+static const char *const gate_results[] = {"pass", "fail", NULL};
 
 /* ---- writing ------------------------------------------------------------------------------ */
 
@@ -246,19 +248,28 @@ static int dupstr(char **out, const char *s)
 	return 0;
 }
 
-/* Optional string (absent or null leaves *out NULL); required ones must be present and non-null. */
-static int rd_str(struct rd *r, char **out, const cJSON *o, const char *prefix, const char *key,
+/* The value of key in o, NULL when absent or null (null is no value). Sets r->where to the field,
+ * for the caller's messages; a required field without a value is refused here. */
+static int rd_get(struct rd *r, const cJSON **out, const cJSON *o, const char *prefix, const char *key,
 		  bool required)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
 	at(r, prefix, key, 0);
+	*out = v && !cJSON_IsNull(v) ? v : NULL;
+	return !*out && required ? bad(r, "missing") : 0;
+}
+
+/* A string (absent: *out NULL), checked as UTF-8 and copied. */
+static int rd_str(struct rd *r, char **out, const cJSON *o, const char *prefix, const char *key,
+		  bool required)
+{
+	const cJSON *v;
+	int error;
+
 	*out = NULL;
-	if (!v || cJSON_IsNull(v)) {
-		if (required)
-			return bad(r, "missing");
-		return 0;
-	}
+	if ((error = rd_get(r, &v, o, prefix, key, required)) < 0 || !v)
+		return error;
 	if (!cJSON_IsString(v) || !v->valuestring)
 		return bad(r, "expected a string");
 	if (!trb_utf8_valid(v->valuestring, strlen(v->valuestring)))
@@ -266,58 +277,95 @@ static int rd_str(struct rd *r, char **out, const cJSON *o, const char *prefix, 
 	return dupstr(out, v->valuestring);
 }
 
-/* Optional string that must be one of names; returns its index through *out (-1 when absent). */
-static int rd_enum(struct rd *r, int *out, const cJSON *o, const char *prefix, const char *key,
-		   const char *const *names, size_t n_names, bool required)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	struct trb_buf b = TRB_BUF_INIT(1024);
-	size_t i;
-	int error;
+/* Names of an enumeration, by index (NULL past the end) */
+typedef const char *(*name_at_t)(const void *table, int i);
 
-	at(r, prefix, key, 0);
+static const char *table_name(const void *table, int i)
+{
+	return ((const char *const *)table)[i];
+}
+
+/* A string that must be one of n names; its index through *out (-1 when absent). */
+static int rd_enum_of(struct rd *r, int *out, const cJSON *o, const char *prefix, const char *key,
+		      name_at_t name_at, const void *table, int n, bool required)
+{
+	struct trb_buf b = TRB_BUF_INIT(1024);
+	const cJSON *v;
+	const char *name;
+	int i, error;
+
 	*out = -1;
-	if (!v || cJSON_IsNull(v)) {
-		if (required)
-			return bad(r, "missing");
-		return 0;
-	}
+	if ((error = rd_get(r, &v, o, prefix, key, required)) < 0 || !v)
+		return error;
 	if (cJSON_IsString(v) && v->valuestring)
-		for (i = 0; i < n_names && names[i]; i++)
-			if (strcmp(v->valuestring, names[i]) == 0) {
-				*out = (int)i;
+		for (i = 0; i < n && (name = name_at(table, i)); i++)
+			if (strcmp(v->valuestring, name) == 0) {
+				*out = i;
 				return 0;
 			}
-	for (i = 0; i < n_names && names[i]; i++)
-		trb_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+	for (i = 0; i < n && (name = name_at(table, i)); i++)
+		trb_buf_printf(&b, "%s%s", i ? ", " : "", name);
 	error = bad(r, "expected one of %s", trb_buf_cstr(&b));
 	trb_buf_dispose(&b);
 	return error;
 }
 
+/* The same, for a NULL-terminated table of this file */
+static int rd_enum(struct rd *r, int *out, const cJSON *o, const char *prefix, const char *key,
+		   const char *const *names, bool required)
+{
+	return rd_enum_of(r, out, o, prefix, key, table_name, names, INT_MAX, required);
+}
+
+/* The enumerations other modules name (one table each, where the type is defined) */
+static const char *status_at(const void *table, int i)
+{
+	(void)table;
+	return i <= FINDING_SUPPRESSED ? findings_status_name((finding_status_t)i) : NULL;
+}
+
+static const char *source_at(const void *table, int i)
+{
+	(void)table;
+	return i <= FINDING_SOURCE_IMPORT ? findings_source_name((finding_source_t)i) : NULL;
+}
+
+static const char *sev_at(const void *table, int i)
+{
+	(void)table;
+	return i < TRB_SEV_COUNT ? trb_sev_name((trb_sev_t)i) : NULL;
+}
+
+static const char *mode_at(const void *table, int i)
+{
+	(void)table;
+	return i <= CONFIG_MODE_MONITOR ? config_mode_name((config_mode_t)i) : NULL;
+}
+
+/* absent: keeps the default */
 static int rd_bool(struct rd *r, bool *out, const cJSON *o, const char *prefix, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	const cJSON *v;
+	int error;
 
-	at(r, prefix, key, 0);
-	if (!v || cJSON_IsNull(v))
-		return 0;   /* absent: keeps the default */
+	if ((error = rd_get(r, &v, o, prefix, key, false)) < 0 || !v)
+		return error;
 	if (!cJSON_IsBool(v))
 		return bad(r, "expected true or false");
 	*out = cJSON_IsTrue(v);
 	return 0;
 }
 
-/* Optional non-negative integer up to max (absent: keeps *out). */
+/* An integer from min to max (absent: keeps *out). */
 static int rd_uint(struct rd *r, uint64_t *out, const cJSON *o, const char *prefix, const char *key,
-		   uint64_t min, uint64_t max)
+		   uint64_t min, uint64_t max, bool required)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	const cJSON *v;
 	double d;
+	int error;
 
-	at(r, prefix, key, 0);
-	if (!v || cJSON_IsNull(v))
-		return 0;
+	if ((error = rd_get(r, &v, o, prefix, key, required)) < 0 || !v)
+		return error;
 	if (!cJSON_IsNumber(v))
 		return bad(r, "expected a number");
 	d = v->valuedouble;
@@ -331,20 +379,12 @@ static int rd_uint(struct rd *r, uint64_t *out, const cJSON *o, const char *pref
 static int rd_u32(struct rd *r, uint32_t *out, const cJSON *o, const char *prefix, const char *key,
 		  uint32_t min, bool required)
 {
-	uint64_t v = 0;
+	uint64_t v = *out;
 	int error;
 
-	at(r, prefix, key, 0);
-	{
-		const cJSON *item = cJSON_GetObjectItemCaseSensitive(o, key);
-		/* null is no value: a required number must be there */
-		if (required && (!item || cJSON_IsNull(item)))
-			return bad(r, "missing");
-	}
-	if ((error = rd_uint(r, &v, o, prefix, key, min, UINT32_MAX)) < 0)
+	if ((error = rd_uint(r, &v, o, prefix, key, min, UINT32_MAX, required)) < 0)
 		return error;
-	if (cJSON_GetObjectItemCaseSensitive(o, key))
-		*out = (uint32_t)v;
+	*out = (uint32_t)v;
 	return 0;
 }
 
@@ -353,54 +393,54 @@ static int rd_size(struct rd *r, size_t *out, const cJSON *o, const char *prefix
 	uint64_t v = *out;
 	int error;
 
-	if ((error = rd_uint(r, &v, o, prefix, key, 0, SIZE_MAX < UINT64_MAX ? SIZE_MAX : UINT64_MAX)) < 0)
+	if ((error = rd_uint(r, &v, o, prefix, key, 0, SIZE_MAX < UINT64_MAX ? SIZE_MAX : UINT64_MAX, false)) < 0)
 		return error;
 	*out = (size_t)v;
 	return 0;
 }
 
+/* A number from min to max (absent: keeps *out). */
 static int rd_double(struct rd *r, double *out, const cJSON *o, const char *prefix, const char *key,
 		     double min, double max)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	const cJSON *v;
+	int error;
 
-	at(r, prefix, key, 0);
-	if (!v || cJSON_IsNull(v))
-		return 0;
+	if ((error = rd_get(r, &v, o, prefix, key, false)) < 0 || !v)
+		return error;
 	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < min || v->valuedouble > max)
 		return bad(r, "expected a number from %g to %g", min, max);
 	*out = v->valuedouble;
 	return 0;
 }
 
-/* An object member that must be an object (or absent/null: *out NULL unless required). */
+/* An object (absent: *out NULL). */
 static int rd_obj(struct rd *r, const cJSON **out, const cJSON *o, const char *prefix, const char *key,
 		  bool required)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	int error;
 
-	at(r, prefix, key, 0);
-	*out = NULL;
-	if (!v || cJSON_IsNull(v))
-		return required ? bad(r, "missing") : 0;
-	if (!cJSON_IsObject(v))
+	if ((error = rd_get(r, out, o, prefix, key, required)) < 0 || !*out)
+		return error;
+	if (!cJSON_IsObject(*out)) {
+		*out = NULL;
 		return bad(r, "expected an object");
-	*out = v;
+	}
 	return 0;
 }
 
+/* An array (absent: *out NULL). */
 static int rd_arr(struct rd *r, const cJSON **out, const cJSON *o, const char *prefix, const char *key,
 		  bool required)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	int error;
 
-	at(r, prefix, key, 0);
-	*out = NULL;
-	if (!v || cJSON_IsNull(v))
-		return required ? bad(r, "missing") : 0;
-	if (!cJSON_IsArray(v))
+	if ((error = rd_get(r, out, o, prefix, key, required)) < 0 || !*out)
+		return error;
+	if (!cJSON_IsArray(*out)) {
+		*out = NULL;
 		return bad(r, "expected an array");
-	*out = v;
+	}
 	return 0;
 }
 
@@ -450,6 +490,14 @@ static bool is_hex(const char *s)
 	return n > 0 && n <= 128;
 }
 
+/* A full SHA-1 or SHA-256 object id in lowercase hex */
+static bool is_oid(const char *s)
+{
+	size_t n = strlen(s);
+
+	return (n == 40 || n == 64) && is_hex(s);
+}
+
 static int read_finding(struct rd *r, struct finding *f, const cJSON *o, size_t idx)
 {
 	char p[64], q[96];
@@ -466,12 +514,10 @@ static int read_finding(struct rd *r, struct finding *f, const cJSON *o, size_t 
 		return error;
 	if (!is_hex(f->fingerprint))
 		return at(r, p, "fingerprint", 0), bad(r, "expected lowercase hex digits");
-	if ((error = rd_enum(r, &e, o, p, "source", (const char *const[]){"finder", "rule", "import"}, 3, true)) < 0)
+	if ((error = rd_enum_of(r, &e, o, p, "source", source_at, NULL, INT_MAX, true)) < 0)
 		return error;
 	f->source = (finding_source_t)e;
-	if ((error = rd_enum(r, &e, o, p, "status",
-			     (const char *const[]){"confirmed", "rejected", "uncertain", "unverified", "suppressed"}, 5,
-			     true)) < 0)
+	if ((error = rd_enum_of(r, &e, o, p, "status", status_at, NULL, INT_MAX, true)) < 0)
 		return error;
 	f->status = (finding_status_t)e;
 	if ((error = rd_bool(r, &f->pre_existing, o, p, "pre_existing")) < 0 ||
@@ -496,8 +542,7 @@ static int read_finding(struct rd *r, struct finding *f, const cJSON *o, size_t 
 		if (strncmp(f->cwe, "CWE-", 4) != 0 || !*c || strlen(c) > 9 || strspn(c, "0123456789") != strlen(c))
 			return bad(r, "expected CWE-<number>");
 	}
-	if ((error = rd_enum(r, &e, o, p, "severity", (const char *const[]){"low", "medium", "high", "critical"}, 4,
-			     true)) < 0)
+	if ((error = rd_enum_of(r, &e, o, p, "severity", sev_at, NULL, INT_MAX, true)) < 0)
 		return error;
 	f->severity = (trb_sev_t)e;
 	if ((error = rd_double(r, &f->confidence, o, p, "confidence", 0.0, 1.0)) < 0 ||
@@ -537,11 +582,11 @@ static int read_finding(struct rd *r, struct finding *f, const cJSON *o, size_t 
 	if (x) {
 		uint64_t votes = 1;
 		f->verification.done = true;
-		if ((error = rd_enum(r, &e, x, q, "verdict", verdicts, 3, false)) < 0 ||
+		if ((error = rd_enum(r, &e, x, q, "verdict", verdicts, false)) < 0 ||
 		    (error = rd_str(r, &f->verification.verdict, x, q, "verdict", false)) < 0 ||
 		    (error = rd_str(r, &f->verification.reason, x, q, "reason", false)) < 0 ||
 		    (error = rd_str(r, &f->verification.model, x, q, "model", false)) < 0 ||
-		    (error = rd_uint(r, &votes, x, q, "votes", 0, 1000)) < 0 ||
+		    (error = rd_uint(r, &votes, x, q, "votes", 0, 1000, false)) < 0 ||
 		    (error = rd_bool(r, &f->verification.exploitable, x, q, "exploitable")) < 0 ||
 		    (error = rd_bool(r, &f->verification.mitigated, x, q, "mitigated")) < 0 ||
 		    (error = rd_bool(r, &f->verification.consistent, x, q, "consistent")) < 0)
@@ -569,7 +614,7 @@ static int read_finding(struct rd *r, struct finding *f, const cJSON *o, size_t 
 		return error;
 	if (x) {
 		f->suppression.present = true;
-		if ((error = rd_enum(r, &e, x, q, "kind", suppression_kinds, 2, false)) < 0 ||
+		if ((error = rd_enum(r, &e, x, q, "kind", suppression_kinds, false)) < 0 ||
 		    (error = rd_str(r, &f->suppression.kind, x, q, "kind", false)) < 0 ||
 		    (error = rd_str(r, &f->suppression.reason, x, q, "reason", false)) < 0 ||
 		    (error = rd_str(r, &f->suppression.owner, x, q, "owner", false)) < 0 ||
@@ -590,19 +635,23 @@ static int read_run(struct rd *r, struct findings_run *run, const cJSON *o)
 	    (error = rd_str(r, &run->base, o, "run", "base", false)) < 0 ||
 	    (error = rd_str(r, &run->head, o, "run", "head", false)) < 0 ||
 	    (error = rd_str(r, &run->merge_base, o, "run", "merge_base", false)) < 0 ||
-	    (error = rd_enum(r, &e, o, "run", "range_source", range_sources, 5, false)) < 0 ||
+	    (error = rd_enum(r, &e, o, "run", "range_source", range_sources, false)) < 0 ||
 	    (error = rd_str(r, &run->range_source, o, "run", "range_source", false)) < 0)
 		return error;
-	if ((run->base && !is_hex(run->base)) || (run->head && !is_hex(run->head)) ||
-	    (run->merge_base && !is_hex(run->merge_base)))
-		return at(r, "run", "base/head/merge_base", 0), bad(r, "expected hex commit ids");
+	/* they become revision expressions in `tribunal merge`: full object ids only, never a name */
+	if ((run->base && !is_oid(run->base)) || (run->head && !is_oid(run->head)) ||
+	    (run->merge_base && !is_oid(run->merge_base)))
+		return at(r, "run", "base/head/merge_base", 0), bad(r, "expected hex commit ids (40 or 64 digits)");
+	if (!run->base != !run->head)
+		return at(r, "run", run->base ? "head" : "base", 0),
+		       bad(r, "missing (base and head come together, or neither is given)");
 	if ((error = rd_obj(r, &x, o, "run", "policy", false)) < 0)
 		return error;
-	if (x && ((error = rd_enum(r, &e, x, "run.policy", "source", policy_sources, 4, false)) < 0 ||
+	if (x && ((error = rd_enum(r, &e, x, "run.policy", "source", policy_sources, false)) < 0 ||
 		  (error = rd_str(r, &run->policy_source, x, "run.policy", "source", false)) < 0 ||
 		  (error = rd_str(r, &run->policy_sha256, x, "run.policy", "sha256", false)) < 0))
 		return error;
-	if ((error = rd_enum(r, &e, o, "run", "mode", mode_names, 3, false)) < 0)
+	if ((error = rd_enum_of(r, &e, o, "run", "mode", mode_at, NULL, INT_MAX, false)) < 0)
 		return error;
 	run->mode = e < 0 ? CONFIG_MODE_BLOCK : (config_mode_t)e;
 	if ((error = rd_obj(r, &x, o, "run", "models", false)) < 0)
@@ -616,7 +665,7 @@ static int read_run(struct rd *r, struct findings_run *run, const cJSON *o)
 		if ((error = rd_str(r, &run->prompts[a], x, "run.prompts", config_agent_name((config_agent_t)a), false)) < 0)
 			return error;
 	if ((error = rd_str(r, &run->started_at, o, "run", "started_at", false)) < 0 ||
-	    (error = rd_uint(r, &run->duration_ms, o, "run", "duration_ms", 0, UINT64_MAX)) < 0 ||
+	    (error = rd_uint(r, &run->duration_ms, o, "run", "duration_ms", 0, UINT64_MAX, false)) < 0 ||
 	    (error = rd_str(r, &run->shard, o, "run", "shard", false)) < 0)
 		return error;
 	if ((error = rd_obj(r, &x, o, "run", "units", false)) < 0)
@@ -627,10 +676,10 @@ static int read_run(struct rd *r, struct findings_run *run, const cJSON *o)
 		return error;
 	if ((error = rd_obj(r, &x, o, "run", "tokens", false)) < 0)
 		return error;
-	if (x && ((error = rd_uint(r, &run->tokens_input, x, "run.tokens", "input", 0, UINT64_MAX)) < 0 ||
-		  (error = rd_uint(r, &run->tokens_output, x, "run.tokens", "output", 0, UINT64_MAX)) < 0 ||
-		  (error = rd_uint(r, &run->tokens_cache_read, x, "run.tokens", "cache_read", 0, UINT64_MAX)) < 0 ||
-		  (error = rd_uint(r, &run->tokens_cache_write, x, "run.tokens", "cache_write", 0, UINT64_MAX)) < 0))
+	if (x && ((error = rd_uint(r, &run->tokens_input, x, "run.tokens", "input", 0, UINT64_MAX, false)) < 0 ||
+		  (error = rd_uint(r, &run->tokens_output, x, "run.tokens", "output", 0, UINT64_MAX, false)) < 0 ||
+		  (error = rd_uint(r, &run->tokens_cache_read, x, "run.tokens", "cache_read", 0, UINT64_MAX, false)) < 0 ||
+		  (error = rd_uint(r, &run->tokens_cache_write, x, "run.tokens", "cache_write", 0, UINT64_MAX, false)) < 0))
 		return error;
 	if ((error = rd_double(r, &run->cost_usd, o, "run", "cost_usd", 0.0, 1e12)) < 0 ||
 	    (error = rd_bool(r, &run->agents_ran, o, "run", "agents_ran")) < 0 ||
@@ -639,7 +688,7 @@ static int read_run(struct rd *r, struct findings_run *run, const cJSON *o)
 	if ((error = rd_obj(r, &x, o, "run", "gate", false)) < 0)
 		return error;
 	if (x) {
-		if ((error = rd_enum(r, &e, x, "run.gate", "result", (const char *const[]){"pass", "fail"}, 2, true)) < 0 ||
+		if ((error = rd_enum(r, &e, x, "run.gate", "result", gate_results, true)) < 0 ||
 		    (error = rd_strv(r, &run->gate_reasons, &run->n_gate_reasons, x, "run.gate", "reasons")) < 0)
 			return error;
 		run->gate_pass = e == 0;
@@ -659,9 +708,7 @@ static int read_record(struct rd *r, struct findings *fs, const cJSON *root)
 	snprintf(r->where, sizeof(r->where), "(top level)");
 	if (!cJSON_IsObject(root))
 		return bad(r, "expected a JSON object");
-	if (!cJSON_GetObjectItemCaseSensitive(root, "schema_version"))
-		return at(r, "", "schema_version", 0), bad(r, "missing");
-	if ((error = rd_uint(r, &version, root, "", "schema_version", 1, 1000)) < 0)
+	if ((error = rd_uint(r, &version, root, "", "schema_version", 1, 1000, true)) < 0)
 		return error;
 	if (version != FINDINGS_SCHEMA_VERSION)
 		return bad(r, "version %llu is not supported (this tribunal reads version %d)",
@@ -720,6 +767,7 @@ static int read_record(struct rd *r, struct findings *fs, const cJSON *root)
 				return bad(r, "expected an object");
 			fs->n_skipped = ++i;
 			if ((error = rd_str(r, &s->path, it, p, "path", true)) < 0 ||
+			    (error = check_path(r, s->path)) < 0 ||
 			    (error = rd_str(r, &s->reason, it, p, "reason", true)) < 0 ||
 			    (error = rd_str(r, &s->detail, it, p, "detail", false)) < 0)
 				return error;

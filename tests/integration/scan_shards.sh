@@ -65,3 +65,10 @@ expect_rc 2 "$TRIBUNAL" merge "$TMP/s1" "$TMP/s2" "$TMP/s2" --out "$TMP/m5" --re
 expect_in "$OUT" "given twice"
 expect_rc 2 "$TRIBUNAL" merge "$TMP/s1" "$TMP/full" "$TMP/s3" --out "$TMP/m6" --repo "$R"
 expect_in "$OUT" "is not the output of 'tribunal scan --shard I/N'"
+# a hostile shard record: its range becomes revision expressions, so it must be two full object ids
+for edit in 'del(.run.head)' '.run.head = "main"' '.run.base = "HEAD~1"' '.skipped = [{"path": "../../etc/passwd", "reason": "binary"}]'; do
+	rm -rf "$TMP/evil" && mkdir -p "$TMP/evil"
+	jq "$edit" "$TMP/s2/findings.json" > "$TMP/evil/findings.json"
+	expect_rc 2 "$TRIBUNAL" merge "$TMP/s1" "$TMP/evil" "$TMP/s3" --out "$TMP/m7" --repo "$R"
+	expect_in "$OUT" "evil/findings.json: "
+done

@@ -14,10 +14,14 @@
 #include "util/buf.h"
 #include "util/err.h"
 
+#define OID_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define OID_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define OID_C "cccccccccccccccccccccccccccccccccccccccc"
+
 /* A minimal valid record; %s is where one finding (or nothing) goes */
 static const char record_fmt[] =
 	"{\"schema_version\": 1, \"tool\": {\"name\": \"tribunal\", \"version\": \"0.1.0\"},"
-	" \"run\": {\"scan_id\": \"s1\", \"base\": \"aa\", \"head\": \"bb\", \"merge_base\": \"cc\","
+	" \"run\": {\"scan_id\": \"s1\", \"base\": \"" OID_A "\", \"head\": \"" OID_B "\", \"merge_base\": \"" OID_C "\","
 	"  \"range_source\": \"flags\", \"policy\": {\"source\": \"default\", \"sha256\": \"ff\"},"
 	"  \"models\": {\"finder\": \"m1\", \"verifier\": null}, \"started_at\": \"2026-01-05T10:00:00Z\","
 	"  \"duration_ms\": 1500, \"units\": {\"total\": 3, \"reviewed\": 2, \"not_reviewed\": 1},"
@@ -195,6 +199,48 @@ static void test_refuses_bad_records(void **state)
 			    "run.cost_usd");
 }
 
+/* A shard record is another job's artifact: its range becomes revision expressions in `tribunal
+ * merge` and its paths land in every report. */
+static void test_refuses_a_hostile_shard(void **state)
+{
+	(void)state;
+	/* run.head missing: merge would resolve base..(null) */
+	expect_record_error("{\"schema_version\": 1, \"tool\": {}, \"findings\": [], \"run\": {\"base\": \"" OID_A "\"}}",
+			    "in.json: run.head: missing (base and head come together");
+	expect_record_error("{\"schema_version\": 1, \"tool\": {}, \"findings\": [], \"run\": {\"head\": \"" OID_B "\"}}",
+			    "run.base: missing");
+	/* a short hex string is also a branch or tag name */
+	expect_record_error("{\"schema_version\": 1, \"tool\": {}, \"findings\": [], \"run\": {\"base\": \"deadbeef\","
+			    " \"head\": \"" OID_B "\"}}", "expected hex commit ids");
+	expect_record_error("{\"schema_version\": 1, \"tool\": {}, \"findings\": [], \"run\": {\"base\": \"" OID_A "\","
+			    " \"head\": \"" OID_B "\", \"merge_base\": \"HEAD~1\"}}", "expected hex commit ids");
+	expect_record_error("{\"schema_version\": 1, \"tool\": {}, \"run\": {}, \"findings\": [],"
+			    " \"skipped\": [{\"path\": \"../../etc/passwd\", \"reason\": \"binary\"}]}",
+			    "skipped[0].path");
+	expect_record_error("{\"schema_version\": 1, \"tool\": {}, \"run\": {}, \"findings\": [],"
+			    " \"skipped\": [{\"path\": \"/etc/passwd\", \"reason\": \"binary\"}]}",
+			    "skipped[0].path");
+}
+
+static void test_accepts_sha256_ids_and_no_range(void **state)
+{
+	static const char sha256[] =
+		"{\"schema_version\": 1, \"tool\": {}, \"findings\": [], \"run\": {"
+		"\"base\": \"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
+		" \"head\": \"fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210\"}}";
+	static const char none[] = "{\"schema_version\": 1, \"tool\": {}, \"findings\": [], \"run\": {}}";
+	struct findings *fs = NULL;
+
+	(void)state;
+	assert_int_equal(findings_from_json(&fs, sha256, strlen(sha256), "in.json"), 0);
+	assert_int_equal(strlen(fs->run.head), 64);
+	findings_free(fs);
+	assert_int_equal(findings_from_json(&fs, none, strlen(none), "in.json"), 0);
+	assert_null(fs->run.base);
+	assert_null(fs->run.head);
+	findings_free(fs);
+}
+
 static void test_deep_nesting_is_refused_not_crashing(void **state)
 {
 	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_FILE);
@@ -272,6 +318,8 @@ int main(void)
 		cmocka_unit_test(test_round_trip_is_byte_identical),
 		cmocka_unit_test(test_refuses_bad_fields_naming_them),
 		cmocka_unit_test(test_refuses_bad_records),
+		cmocka_unit_test(test_refuses_a_hostile_shard),
+		cmocka_unit_test(test_accepts_sha256_ids_and_no_range),
 		cmocka_unit_test(test_deep_nesting_is_refused_not_crashing),
 		cmocka_unit_test(test_merge_unites_and_sums),
 		cmocka_unit_test(test_merge_refuses_different_policies),
