@@ -31,6 +31,15 @@ int findings_status_rank(finding_status_t s)
 	}
 }
 
+bool findings_stronger(const struct finding *a, const struct finding *b)
+{
+	if (findings_status_rank(a->status) != findings_status_rank(b->status))
+		return findings_status_rank(a->status) > findings_status_rank(b->status);
+	if (a->severity != b->severity)
+		return a->severity > b->severity;
+	return a->confidence > b->confidence;
+}
+
 int findings_new(struct findings **out)
 {
 	if (!(*out = calloc(1, sizeof(**out))))

@@ -179,6 +179,11 @@ bool findings_counts_for_gate(const struct finding *f, const struct config *poli
  * alike: suppressed (the policy's word) > confirmed > unverified > uncertain > rejected. */
 int findings_status_rank(finding_status_t s);
 
+/* True when copy a decides more than copy b: the higher findings_status_rank(), then the higher
+ * severity, then the higher confidence. The one order used by findings_dedupe() and
+ * findings_merge(). */
+bool findings_stronger(const struct finding *a, const struct finding *b);
+
 const char *findings_status_name(finding_status_t s);
 const char *findings_source_name(finding_source_t s);
 
@@ -206,14 +211,15 @@ int findings_from_json(struct findings **out, const char *json, size_t len, cons
 void findings_order(struct findings *fs);
 
 /* Merges the records of `tribunal scan --shard I/N` jobs into one, as if one job had run:
- * findings concatenated and de-duplicated by fingerprint (the most decisive copy is kept:
- * suppressed (the policy's word on that fingerprint) > confirmed > uncertain > unverified >
- * rejected, then higher severity), not-reviewed
- * units and skipped files united, unit counts, tokens and cost summed (a shard's record counts
- * its own units), duration the longest, started_at the earliest, notices united, shard cleared,
- * then findings_order(). The gate is not recomputed: gate_pass is the AND of the parts and the
- * reasons their union; call findings_gate() on the result. Parts must agree on base, head,
- * merge base and policy hash (TRB_EINVAL otherwise). The parts are not modified. */
+ * findings concatenated and de-duplicated by fingerprint (the copy findings_stronger() picks:
+ * a suppression is the policy's word on that fingerprint), not-reviewed units (by unit and
+ * reason) and skipped files (by path) united, the first copy kept; unit counts, tokens and cost
+ * summed (a shard's record counts its own units), duration the longest, started_at the earliest,
+ * notices united, shard cleared, then findings_order(). agents_ran is the AND of the parts: agents
+ * reviewed the merge request only if they did in every shard. The gate is not recomputed:
+ * gate_pass is the AND of the parts and the reasons their union; call findings_gate() on the
+ * result. Parts must agree on base, head, merge base and policy hash (TRB_EINVAL otherwise). The
+ * parts are not modified. */
 int findings_merge(struct findings **out, struct findings *const *parts, size_t n);
 
 #endif

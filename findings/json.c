@@ -927,57 +927,194 @@ static int finding_copy(struct finding *d, const struct finding *s)
 	return ok ? 0 : trb_err_oom();
 }
 
-static bool better(const struct finding *a, const struct finding *b)
-{
-	if (findings_status_rank(a->status) != findings_status_rank(b->status))
-		return findings_status_rank(a->status) > findings_status_rank(b->status);
-	if (a->severity != b->severity)
-		return a->severity > b->severity;
-	return a->confidence > b->confidence;
-}
-
-static int strv_add_unique(char ***v, size_t *n, const char *s)
-{
-	char **nv, *c;
-	size_t i;
-
-	for (i = 0; i < *n; i++)
-		if (strcmp((*v)[i], s) == 0)
-			return 0;
-	if (!(nv = realloc(*v, (*n + 1) * sizeof(*nv))))
-		return trb_err_oom();
-	*v = nv;
-	if (!(c = strdup(s)))
-		return trb_err_oom();
-	nv[(*n)++] = c;
-	return 0;
-}
-
 static bool same_opt(const char *a, const char *b)
 {
 	return !a || !b || strcmp(a, b) == 0;
 }
 
-/* A finding and its position in the concatenation of the parts. */
-struct ranked {
-	const struct finding *f;
+/* An entry of one of the parts and its position in the concatenation of all of them: sorted with
+ * the position as the last key, equal entries keep the parts' order (the first copy is kept). */
+struct at_pos {
+	const void *p;
 	size_t pos;
 };
 
+static int alloc_at_pos(struct at_pos **out, size_t n)
+{
+	size_t bytes;
+	int error;
+
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	if ((error = trb_mul_size(&bytes, n, sizeof(**out))) < 0)
+		return error;
+	return (*out = malloc(bytes)) ? 0 : trb_err_oom();
+}
+
+static int cmp_pos(const struct at_pos *a, const struct at_pos *b)
+{
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
 static int cmp_fp(const void *pa, const void *pb)
 {
-	const struct ranked *a = pa, *b = pb;
-	int c = cmp_str(a->f->fingerprint, b->f->fingerprint);
+	const struct at_pos *a = pa, *b = pb;
+	const struct finding *x = a->p, *y = b->p;
+	int c = cmp_str(x->fingerprint, y->fingerprint);
 
-	if (c)
-		return c;
-	return a->pos < b->pos ? -1 : a->pos > b->pos;   /* stable: earlier shard first */
+	return c ? c : cmp_pos(a, b);
+}
+
+static int cmp_unreviewed_pos(const void *pa, const void *pb)
+{
+	const struct at_pos *a = pa, *b = pb;
+	int c = cmp_unreviewed(a->p, b->p);
+
+	return c ? c : cmp_pos(a, b);
+}
+
+static int cmp_skipped_pos(const void *pa, const void *pb)
+{
+	const struct at_pos *a = pa, *b = pb;
+	const struct findings_skipped *x = a->p, *y = b->p;
+	int c = cmp_str(x->path, y->path);
+
+	return c ? c : cmp_pos(a, b);
+}
+
+static int cmp_str_pos(const void *pa, const void *pb)
+{
+	const struct at_pos *a = pa, *b = pb;
+	int c = cmp_str(a->p, b->p);
+
+	return c ? c : cmp_pos(a, b);
+}
+
+/* A copy of v without repeats, the first of each kept where it was: found through a sorted index,
+ * so that a unit naming a path many times costs n log n, not n^2. */
+static int strv_copy_unique(char ***out, size_t *n_out, char *const *v, size_t n)
+{
+	struct at_pos *idx = NULL;
+	bool *keep = NULL;
+	size_t i, k = 0;
+	int error;
+
+	*out = NULL;
+	*n_out = 0;
+	if ((error = alloc_at_pos(&idx, n)) < 0 || n == 0)
+		return error;
+	if (!(keep = calloc(n, sizeof(*keep))) || !(*out = calloc(n, sizeof(**out)))) {
+		error = trb_err_oom();
+		goto cleanup;
+	}
+	for (i = 0; i < n; i++) {
+		idx[i].p = v[i];
+		idx[i].pos = i;
+	}
+	qsort(idx, n, sizeof(*idx), cmp_str_pos);
+	for (i = 0; i < n; i++)
+		keep[idx[i].pos] = i == 0 || cmp_str(idx[i].p, idx[i - 1].p) != 0;
+	for (i = 0; i < n; i++) {
+		if (!keep[i])
+			continue;
+		if (!((*out)[k] = strdup(v[i]))) {
+			error = trb_err_oom();
+			goto cleanup;
+		}
+		*n_out = ++k;
+	}
+cleanup:
+	free(idx);
+	free(keep);
+	return error;
+}
+
+/* Units not reviewed, one per (unit, reason): concatenated, sorted, the first copy kept. */
+static int merge_unreviewed(struct findings *m, struct findings *const *parts, size_t n)
+{
+	struct at_pos *all = NULL;
+	size_t total = 0, i, j, k = 0;
+	bool ok = true;
+	int error;
+
+	for (i = 0; i < n; i++)
+		if ((error = trb_add_size(&total, total, parts[i]->n_unreviewed)) < 0)
+			return error;
+	if ((error = alloc_at_pos(&all, total)) < 0 || total == 0)
+		return error;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < parts[i]->n_unreviewed; j++, k++) {
+			all[k].p = &parts[i]->unreviewed[j];
+			all[k].pos = k;
+		}
+	qsort(all, total, sizeof(*all), cmp_unreviewed_pos);
+	if (!(m->unreviewed = calloc(total, sizeof(*m->unreviewed)))) {
+		error = trb_err_oom();
+		goto cleanup;
+	}
+	for (i = 0, k = 0; i < total; i++) {
+		const struct findings_unreviewed *u = all[i].p;
+		struct findings_unreviewed *nu = &m->unreviewed[k];
+		if (i > 0 && cmp_unreviewed(u, all[i - 1].p) == 0)
+			continue;
+		m->n_unreviewed = ++k;
+		nu->unit = u->unit;
+		nu->reason = dup_opt(u->reason, &ok);
+		if ((error = strv_copy_unique(&nu->paths, &nu->n_paths, u->paths, u->n_paths)) < 0)
+			goto cleanup;
+	}
+	if (!ok)
+		error = trb_err_oom();
+cleanup:
+	free(all);
+	return error;
+}
+
+/* Skipped files, one per path: concatenated, sorted, the first copy kept. */
+static int merge_skipped(struct findings *m, struct findings *const *parts, size_t n)
+{
+	struct at_pos *all = NULL;
+	size_t total = 0, i, j, k = 0;
+	bool ok = true;
+	int error;
+
+	for (i = 0; i < n; i++)
+		if ((error = trb_add_size(&total, total, parts[i]->n_skipped)) < 0)
+			return error;
+	if ((error = alloc_at_pos(&all, total)) < 0 || total == 0)
+		return error;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < parts[i]->n_skipped; j++, k++) {
+			all[k].p = &parts[i]->skipped[j];
+			all[k].pos = k;
+		}
+	qsort(all, total, sizeof(*all), cmp_skipped_pos);
+	if (!(m->skipped = calloc(total, sizeof(*m->skipped)))) {
+		error = trb_err_oom();
+		goto cleanup;
+	}
+	for (i = 0, k = 0; i < total; i++) {
+		const struct findings_skipped *sk = all[i].p, *prev = i ? all[i - 1].p : NULL;
+		struct findings_skipped *ns = &m->skipped[k];
+		if (prev && cmp_str(sk->path, prev->path) == 0)
+			continue;
+		m->n_skipped = ++k;
+		ns->path = dup_opt(sk->path, &ok);
+		ns->reason = dup_opt(sk->reason, &ok);
+		ns->detail = dup_opt(sk->detail, &ok);
+	}
+	if (!ok)
+		error = trb_err_oom();
+cleanup:
+	free(all);
+	return error;
 }
 
 int findings_merge(struct findings **out, struct findings *const *parts, size_t n)
 {
 	struct findings *m = NULL;
-	struct ranked *all = NULL;
+	struct at_pos *all = NULL;
 	size_t total = 0, i, j, k;
 	bool ok = true;
 	int error = 0, a;
@@ -1034,12 +1171,13 @@ int findings_merge(struct findings **out, struct findings *const *parts, size_t 
 		d->tokens_cache_read += r->tokens_cache_read;
 		d->tokens_cache_write += r->tokens_cache_write;
 		d->cost_usd += r->cost_usd;
-		d->agents_ran = d->agents_ran || r->agents_ran;
+		/* agents reviewed the merge request only if they did in every shard */
+		d->agents_ran = (i == 0 || d->agents_ran) && r->agents_ran;
 		d->gate_pass = d->gate_pass && r->gate_pass;
 		for (j = 0; j < r->n_notices && error == 0; j++)
-			error = strv_add_unique(&d->notices, &d->n_notices, r->notices[j]);
+			error = findings_add_notice(m, r->notices[j]);
 		for (j = 0; j < r->n_gate_reasons && error == 0; j++)
-			error = strv_add_unique(&d->gate_reasons, &d->n_gate_reasons, r->gate_reasons[j]);
+			error = findings_strv_add_unique(&d->gate_reasons, &d->n_gate_reasons, r->gate_reasons[j]);
 	}
 	if (!ok)
 		error = trb_err_oom();
@@ -1050,78 +1188,30 @@ int findings_merge(struct findings **out, struct findings *const *parts, size_t 
 	for (i = 0; i < n; i++)
 		if ((error = trb_add_size(&total, total, parts[i]->n)) < 0)
 			goto cleanup;
-	if (total && !(all = malloc(total * sizeof(*all)))) {
-		error = trb_err_oom();
+	if ((error = alloc_at_pos(&all, total)) < 0)
 		goto cleanup;
-	}
 	for (i = 0, k = 0; i < n; i++)
-		for (j = 0; j < parts[i]->n; j++) {
-			all[k].f = &parts[i]->v[j];
+		for (j = 0; j < parts[i]->n; j++, k++) {
+			all[k].p = &parts[i]->v[j];
 			all[k].pos = k;
-			k++;
 		}
 	if (total > 1)
 		qsort(all, total, sizeof(*all), cmp_fp);
 	for (i = 0; i < total; i = j) {
-		const struct finding *best = all[i].f;
+		const struct finding *best = all[i].p, *first = all[i].p;
 		struct finding *f;
-		for (j = i + 1; j < total && cmp_str(all[j].f->fingerprint, all[i].f->fingerprint) == 0; j++)
-			if (better(all[j].f, best))
-				best = all[j].f;
+		for (j = i + 1; j < total && cmp_str(((const struct finding *)all[j].p)->fingerprint, first->fingerprint) == 0; j++)
+			if (findings_stronger(all[j].p, best))
+				best = all[j].p;
 		if ((error = findings_add(&f, m)) < 0)
 			goto cleanup;
 		if ((error = finding_copy(f, best)) < 0)
 			goto cleanup;
 	}
 
-	/* not reviewed (by unit) and skipped (by path): united */
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < parts[i]->n_unreviewed; j++) {
-			const struct findings_unreviewed *u = &parts[i]->unreviewed[j];
-			struct findings_unreviewed *nu;
-			bool seen = false;
-			for (k = 0; k < m->n_unreviewed; k++)
-				if (m->unreviewed[k].unit == u->unit && cmp_str(m->unreviewed[k].reason, u->reason) == 0)
-					seen = true;
-			if (seen)
-				continue;
-			if (!(nu = realloc(m->unreviewed, (m->n_unreviewed + 1) * sizeof(*nu)))) {
-				error = trb_err_oom();
-				goto cleanup;
-			}
-			m->unreviewed = nu;
-			nu = &m->unreviewed[m->n_unreviewed++];
-			memset(nu, 0, sizeof(*nu));
-			nu->unit = u->unit;
-			nu->reason = dup_opt(u->reason, &ok);
-			for (k = 0; k < u->n_paths && ok; k++)
-				if ((error = strv_add_unique(&nu->paths, &nu->n_paths, u->paths[k])) < 0)
-					goto cleanup;
-		}
-		for (j = 0; j < parts[i]->n_skipped; j++) {
-			const struct findings_skipped *s = &parts[i]->skipped[j];
-			struct findings_skipped *ns;
-			bool seen = false;
-			for (k = 0; k < m->n_skipped; k++)
-				if (cmp_str(m->skipped[k].path, s->path) == 0)
-					seen = true;
-			if (seen)
-				continue;
-			if (!(ns = realloc(m->skipped, (m->n_skipped + 1) * sizeof(*ns)))) {
-				error = trb_err_oom();
-				goto cleanup;
-			}
-			m->skipped = ns;
-			ns = &m->skipped[m->n_skipped++];
-			ns->path = dup_opt(s->path, &ok);
-			ns->reason = dup_opt(s->reason, &ok);
-			ns->detail = dup_opt(s->detail, &ok);
-		}
-	}
-	if (!ok) {
-		error = trb_err_oom();
+	/* not reviewed (by unit and reason) and skipped (by path): united, the first copy kept */
+	if ((error = merge_unreviewed(m, parts, n)) < 0 || (error = merge_skipped(m, parts, n)) < 0)
 		goto cleanup;
-	}
 	findings_order(m);
 	*out = m;
 	m = NULL;

@@ -98,15 +98,6 @@ int findings_locate(struct findings *fs, struct diff *d)
 	return 0;
 }
 
-static bool stronger(const struct finding *a, const struct finding *b)
-{
-	if (findings_status_rank(a->status) != findings_status_rank(b->status))
-		return findings_status_rank(a->status) > findings_status_rank(b->status);
-	if (a->severity != b->severity)
-		return a->severity > b->severity;
-	return a->confidence > b->confidence;
-}
-
 int findings_dedupe(struct findings *fs)
 {
 	size_t i, j;
@@ -120,7 +111,7 @@ int findings_dedupe(struct findings *fs)
 			/* an inline ignore speaks for one rule only: never folded into another finding */
 			if (a->status == FINDING_SUPPRESSED || b->status == FINDING_SUPPRESSED)
 				continue;
-			if (stronger(b, a)) {
+			if (findings_stronger(b, a)) {
 				struct finding tmp = *a;
 				*a = *b;
 				*b = tmp;

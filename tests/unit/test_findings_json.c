@@ -293,6 +293,95 @@ static void test_merge_unites_and_sums(void **state)
 	findings_free(m);
 }
 
+/* Agents reviewed the merge request only if they did in every shard, whatever the order. */
+static void test_merge_agents_ran_only_if_every_part_ran_them(void **state)
+{
+	struct findings *a = NULL, *b = NULL, *m = NULL, *parts[2];
+
+	(void)state;
+	assert_int_equal(parse_with(&a, ""), 0);
+	assert_int_equal(parse_with(&b, ""), 0);
+	parts[0] = a;
+	parts[1] = b;
+	a->run.agents_ran = true;
+	b->run.agents_ran = false;
+	assert_int_equal(findings_merge(&m, parts, 2), 0);
+	assert_false(m->run.agents_ran);
+	findings_free(m);
+	parts[0] = b;
+	parts[1] = a;
+	assert_int_equal(findings_merge(&m, parts, 2), 0);
+	assert_false(m->run.agents_ran);
+	findings_free(m);
+	b->run.agents_ran = true;
+	assert_int_equal(findings_merge(&m, parts, 2), 0);
+	assert_true(m->run.agents_ran);
+	findings_free(m);
+	findings_free(a);
+	findings_free(b);
+}
+
+/* Skipped files and units not reviewed are united with the first copy kept, in report order, and a
+ * path a unit repeats is listed once where it first appeared. */
+static void test_merge_unites_skipped_and_unreviewed_keeping_first_copies(void **state)
+{
+	struct findings *a = NULL, *b = NULL, *m = NULL, *parts[2];
+	size_t i, n = 20000;
+
+	(void)state;
+	assert_int_equal(findings_new(&a), 0);
+	assert_int_equal(findings_new(&b), 0);
+	a->skipped = calloc(n, sizeof(*a->skipped));
+	b->skipped = calloc(n, sizeof(*b->skipped));
+	assert_true(a->skipped && b->skipped);
+	for (i = 0; i < n; i++) {
+		char p[32];
+		/* a: 0..n-1 descending; b: the odd half again, and as many new paths */
+		snprintf(p, sizeof(p), "f/%06zu", n - 1 - i);
+		a->skipped[i].path = strdup(p);
+		a->skipped[i].reason = strdup("binary");
+		snprintf(p, sizeof(p), "f/%06zu", i % 2 ? i : n + i);
+		b->skipped[i].path = strdup(p);
+		b->skipped[i].reason = strdup("excluded");
+	}
+	a->n_skipped = b->n_skipped = n;
+	a->unreviewed = calloc(2, sizeof(*a->unreviewed));
+	b->unreviewed = calloc(1, sizeof(*b->unreviewed));
+	assert_true(a->unreviewed && b->unreviewed);
+	a->n_unreviewed = 2;
+	a->unreviewed[0].unit = 9;
+	a->unreviewed[0].reason = strdup("budget exhausted");
+	a->unreviewed[0].paths = calloc(3, sizeof(char *));
+	a->unreviewed[0].paths[0] = strdup("z.c");
+	a->unreviewed[0].paths[1] = strdup("a.c");
+	a->unreviewed[0].paths[2] = strdup("z.c");
+	a->unreviewed[0].n_paths = 3;
+	a->unreviewed[1].unit = 4;
+	a->unreviewed[1].reason = strdup("provider error");
+	b->n_unreviewed = 1;
+	b->unreviewed[0].unit = 9;
+	b->unreviewed[0].reason = strdup("budget exhausted");
+	parts[0] = a;
+	parts[1] = b;
+	assert_int_equal(findings_merge(&m, parts, 2), 0);
+	assert_int_equal(m->n_skipped, n + n / 2);
+	for (i = 0; i < m->n_skipped; i++) {
+		char p[32];
+		snprintf(p, sizeof(p), "f/%06zu", i < n ? i : n + 2 * (i - n));
+		assert_string_equal(m->skipped[i].path, p);
+		assert_string_equal(m->skipped[i].reason, i < n ? "binary" : "excluded");
+	}
+	assert_int_equal(m->n_unreviewed, 2);
+	assert_int_equal(m->unreviewed[0].unit, 4);
+	assert_int_equal(m->unreviewed[1].unit, 9);
+	assert_int_equal(m->unreviewed[1].n_paths, 2);
+	assert_string_equal(m->unreviewed[1].paths[0], "z.c");
+	assert_string_equal(m->unreviewed[1].paths[1], "a.c");
+	findings_free(a);
+	findings_free(b);
+	findings_free(m);
+}
+
 static void test_merge_refuses_different_policies(void **state)
 {
 	struct findings *a = NULL, *b = NULL, *m = NULL, *parts[2];
@@ -322,6 +411,8 @@ int main(void)
 		cmocka_unit_test(test_accepts_sha256_ids_and_no_range),
 		cmocka_unit_test(test_deep_nesting_is_refused_not_crashing),
 		cmocka_unit_test(test_merge_unites_and_sums),
+		cmocka_unit_test(test_merge_agents_ran_only_if_every_part_ran_them),
+		cmocka_unit_test(test_merge_unites_skipped_and_unreviewed_keeping_first_copies),
 		cmocka_unit_test(test_merge_refuses_different_policies),
 	};
 	return cmocka_run_group_tests_name("findings_json", tests, NULL, NULL);
