@@ -107,7 +107,8 @@ static void conv_free(struct conv *c)
 	free(c);
 }
 
-static struct conv *conv_new(struct run *r, enum conv_kind kind, size_t unit, size_t cand)
+/* A conversation, built only once the cache has missed: key is its cache key. */
+static struct conv *conv_new(struct run *r, enum conv_kind kind, size_t unit, size_t cand, const char key[65])
 {
 	struct conv *c = calloc(1, sizeof(*c));
 	config_agent_t agent = kind == CONV_FINDER ? CONFIG_AGENT_FINDER :
@@ -122,6 +123,7 @@ static struct conv *conv_new(struct run *r, enum conv_kind kind, size_t unit, si
 	c->agent = agent;
 	c->unit = unit;
 	c->cand = cand;
+	memcpy(c->cache_key, key, sizeof(c->cache_key));
 	llm_request_init(&c->req, agent);
 	c->req.unit = kind == CONV_FINDER ? (int)r->units[unit].u->id : (int)r->cands->v[cand].unit;
 	c->req.cache_tail = true;
@@ -726,19 +728,16 @@ static void start_finder(struct run *r, size_t unit)
 	struct unit_state *us = &r->units[unit];
 	const struct config_agent *ag = &r->o->policy->agents[CONFIG_AGENT_FINDER];
 	const char *parts[4];
+	char key[65];
 	struct conv *c;
 
 	parts[0] = "finder";
 	parts[1] = r->hash[CONFIG_AGENT_FINDER];
 	parts[2] = ag->model;
 	parts[3] = us->hash;
-	if (!(c = conv_new(r, CONV_FINDER, unit, 0)))
+	agents_cache_key(key, parts, 4);
+	if (finish_from_cache(r, CONV_FINDER, unit, 0, key) || !(c = conv_new(r, CONV_FINDER, unit, 0, key)))
 		return;
-	agents_cache_key(c->cache_key, parts, 4);
-	if (finish_from_cache(r, CONV_FINDER, unit, 0, c->cache_key)) {
-		conv_free(c);
-		return;
-	}
 	if (llm_request_add_text(&c->req, LLM_ROLE_USER, r->mr_files, strlen(r->mr_files), true) < 0 ||
 	    llm_request_add_text(&c->req, LLM_ROLE_USER, us->text, strlen(us->text), false) < 0) {
 		fail_oom(r);
@@ -813,6 +812,7 @@ static void start_verifiers(struct run *r, size_t cand)
 	const struct config_agent *ag = &r->o->policy->agents[CONFIG_AGENT_VERIFIER];
 	struct finding *f = &r->cands->v[cand];
 	struct trb_buf msg = TRB_BUF_INIT(TRB_LIMIT_PROMPT);
+	bool have_msg = false;
 	unsigned v;
 	int error;
 
@@ -823,22 +823,11 @@ static void start_verifiers(struct run *r, size_t cand)
 			fail_oom(r);
 		return;
 	}
-	if ((error = candidate_message(&msg, r, cand, NULL, false)) < 0) {
-		if (error == TRB_ENOMEM)
-			fail_oom(r);
-		else if (dup_str(&f->verification.reason, "not verified: the code could not be redacted for sending") < 0)
-			fail_oom(r);
-		trb_buf_dispose(&msg);
-		return;
-	}
 	r->cs[cand].votes_wanted = ag->votes ? ag->votes : 1;
-	for (v = 0; v < r->cs[cand].votes_wanted; v++) {
-		struct conv *c = conv_new(r, CONV_VERIFIER, 0, cand);
-		char vote_s[16];
+	for (v = 0; v < r->cs[cand].votes_wanted && !r->error; v++) {
+		struct conv *c;
+		char vote_s[16], key[65];
 		const char *parts[6];
-		if (!c)
-			break;
-		c->vote = v;
 		snprintf(vote_s, sizeof(vote_s), "%u", v);
 		parts[0] = "verdict";
 		parts[1] = r->hash[CONFIG_AGENT_VERIFIER];
@@ -846,11 +835,31 @@ static void start_verifiers(struct run *r, size_t cand)
 		parts[3] = f->fingerprint;
 		parts[4] = r->cs[cand].code_hash;
 		parts[5] = vote_s;
-		agents_cache_key(c->cache_key, parts, 6);
-		if (finish_from_cache(r, CONV_VERIFIER, 0, cand, c->cache_key)) {
-			conv_free(c);
+		agents_cache_key(key, parts, 6);
+		if (finish_from_cache(r, CONV_VERIFIER, 0, cand, key))
 			continue;
+		/* the message is rendered once, for the first vote the cache does not hold */
+		if (!have_msg) {
+			if ((error = candidate_message(&msg, r, cand, NULL, false)) < 0) {
+				if (error == TRB_ENOMEM) {
+					fail_oom(r);
+					break;
+				}
+				/* the votes not cached cannot be asked for: they fail, and say why */
+				if (!r->cs[cand].fail_reason &&
+				    !(r->cs[cand].fail_reason = strdup("not verified: the code could not be redacted for sending"))) {
+					fail_oom(r);
+					break;
+				}
+				for (; v < r->cs[cand].votes_wanted; v++)
+					vote(r, cand, NULL);
+				break;
+			}
+			have_msg = true;
 		}
+		if (!(c = conv_new(r, CONV_VERIFIER, 0, cand, key)))
+			break;
+		c->vote = v;
 		/* an independent conversation: the candidate and the code, never the finder's reasoning */
 		if (llm_request_add_text(&c->req, LLM_ROLE_USER, trb_buf_cstr(&msg), msg.len, false) < 0) {
 			fail_oom(r);
@@ -868,6 +877,7 @@ static void start_patcher(struct run *r, size_t cand)
 	struct finding *f = &r->cands->v[cand];
 	struct trb_buf msg = TRB_BUF_INIT(TRB_LIMIT_PROMPT);
 	const char *parts[5];
+	char key[65];
 	struct conv *c;
 	int error;
 
@@ -877,18 +887,14 @@ static void start_patcher(struct run *r, size_t cand)
 		drop_patch(r, cand, "no patch: no credentials for the patcher");
 		return;
 	}
-	if (!(c = conv_new(r, CONV_PATCHER, 0, cand)))
-		return;
 	parts[0] = "patch";
 	parts[1] = r->hash[CONFIG_AGENT_PATCHER];
 	parts[2] = ag->model;
 	parts[3] = f->fingerprint;
 	parts[4] = r->cs[cand].code_hash;
-	agents_cache_key(c->cache_key, parts, 5);
-	if (finish_from_cache(r, CONV_PATCHER, 0, cand, c->cache_key)) {
-		conv_free(c);
+	agents_cache_key(key, parts, 5);
+	if (finish_from_cache(r, CONV_PATCHER, 0, cand, key) || !(c = conv_new(r, CONV_PATCHER, 0, cand, key)))
 		return;
-	}
 	if ((error = candidate_message(&msg, r, cand, f->verification.reason ? f->verification.reason : "", false)) < 0 ||
 	    (error = llm_request_add_text(&c->req, LLM_ROLE_USER, trb_buf_cstr(&msg), msg.len, false)) < 0) {
 		if (error == TRB_ENOMEM)
@@ -907,7 +913,7 @@ static void start_reverify(struct run *r, size_t cand)
 	const struct config_agent *ag = &r->o->policy->agents[CONFIG_AGENT_VERIFIER];
 	struct finding *f = &r->cands->v[cand];
 	struct trb_buf msg = TRB_BUF_INIT(TRB_LIMIT_PROMPT);
-	char patched_hash[65];
+	char patched_hash[65], key[65];
 	const char *parts[5];
 	struct conv *c;
 	int error;
@@ -916,19 +922,15 @@ static void start_reverify(struct run *r, size_t cand)
 		drop_patch(r, cand, "the patched code could not be re-verified: no verifier");
 		return;
 	}
-	if (!(c = conv_new(r, CONV_REVERIFY, 0, cand)))
-		return;
 	trb_sha256_hex(patched_hash, r->cs[cand].patched, r->cs[cand].patched_len);
 	parts[0] = "reverify";
 	parts[1] = r->hash[CONFIG_AGENT_VERIFIER];
 	parts[2] = ag->model;
 	parts[3] = f->fingerprint;
 	parts[4] = patched_hash;
-	agents_cache_key(c->cache_key, parts, 5);
-	if (finish_from_cache(r, CONV_REVERIFY, 0, cand, c->cache_key)) {
-		conv_free(c);
+	agents_cache_key(key, parts, 5);
+	if (finish_from_cache(r, CONV_REVERIFY, 0, cand, key) || !(c = conv_new(r, CONV_REVERIFY, 0, cand, key)))
 		return;
-	}
 	if ((error = candidate_message(&msg, r, cand, NULL, true)) < 0 ||
 	    (error = llm_request_add_text(&c->req, LLM_ROLE_USER, trb_buf_cstr(&msg), msg.len, false)) < 0) {
 		if (error == TRB_ENOMEM)
