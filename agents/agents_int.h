@@ -42,7 +42,6 @@ struct agents_tools {
 	git_tree *head;            /* owned */
 	const struct config *policy;
 	const struct rules *rules; /* redaction; may be NULL */
-	unsigned calls;            /* tool calls served, for stats */
 };
 
 int agents_tools_init(struct agents_tools *t, git_repository *repo, const git_oid *head,

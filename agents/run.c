@@ -60,13 +60,11 @@ struct conv {
 	config_agent_t agent;
 	size_t unit;                  /* index into r->units */
 	size_t cand;                  /* index into r->cands */
-	unsigned vote;
 	struct llm_request req;
 	unsigned turns;
 	bool nudged;                  /* told to report now */
 	bool told_bad;                /* told once that its report was malformed */
 	char cache_key[65];
-	cJSON *result;                /* the validated report arguments, for the cache */
 };
 
 /* indexed by enum conv_kind */
@@ -103,7 +101,6 @@ static void conv_free(struct conv *c)
 	if (!c)
 		return;
 	llm_request_dispose(&c->req);
-	cJSON_Delete(c->result);
 	free(c);
 }
 
@@ -859,7 +856,6 @@ static void start_verifiers(struct run *r, size_t cand)
 		}
 		if (!(c = conv_new(r, CONV_VERIFIER, 0, cand, key)))
 			break;
-		c->vote = v;
 		/* an independent conversation: the candidate and the code, never the finder's reasoning */
 		if (llm_request_add_text(&c->req, LLM_ROLE_USER, trb_buf_cstr(&msg), msg.len, false) < 0) {
 			fail_oom(r);

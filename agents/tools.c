@@ -489,7 +489,6 @@ int agents_tool_call(struct trb_buf *out, bool *is_error, struct agents_tools *t
 		     const cJSON *args)
 {
 	*is_error = false;
-	t->calls++;
 	if (!cJSON_IsObject(args))
 		return tool_error(out, is_error, "%s", "the arguments must be a JSON object");
 	if (strcmp(name, "read_file") == 0)
