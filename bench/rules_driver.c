@@ -152,7 +152,7 @@ int main(int argc, char **argv)
 				continue;
 			}
 			rules_hits_init(&h);
-			if (rules_scan(&h, r, argv[i], diff_lang_of_path(argv[i]), text, len, NULL, 0) < 0) {
+			if (rules_scan(&h, r, argv[i], diff_lang_of_path(argv[i]), text, len, NULL, 0, RULES_KINDS_ALL) < 0) {
 				fprintf(stderr, "%s: %s\n", argv[i], trb_err_msg());
 				rc = 2;
 			}

@@ -201,7 +201,7 @@ static bool content_skip(const char *reason)
 static int run_rules(struct rules_hits *hits, const struct rules *rules, struct diff *d, const struct config *policy,
 		     size_t *skipped_scanned)
 {
-	size_t i, k;
+	size_t i;
 	int error;
 
 	*skipped_scanned = 0;
@@ -209,7 +209,7 @@ static int run_rules(struct rules_hits *hits, const struct rules *rules, struct 
 		const struct diff_file *f = &d->files[i];
 		uint32_t *added = NULL;
 		char *text = NULL;
-		size_t len = 0, n_added = 0, before = hits->n;
+		size_t len = 0, n_added = 0;
 		if (f->skip && !content_skip(f->skip))
 			continue;
 		if (f->skip) {
@@ -220,27 +220,16 @@ static int run_rules(struct rules_hits *hits, const struct rules *rules, struct 
 		}
 		error = diff_read_file(&text, &len, d, DIFF_SIDE_HEAD, f->path,
 				       f->skip ? SKIPPED_SCAN_MAX : policy->max_file_bytes + 1);
+		/* only the secret rules speak for skipped files: generated code is full of API hints */
 		if (error == 0)
 			error = rules_scan(hits, rules, f->path, f->lang, text, len, f->skip ? added : f->changed,
-					   f->skip ? n_added : f->n_changed);
+					   f->skip ? n_added : f->n_changed, f->skip ? RULES_KINDS_SECRET : RULES_KINDS_ALL);
 		free(text);
 		free(added);
 		if (error < 0)
 			return error;
-		if (!f->skip)
-			continue;
-		/* only the secret rules speak for skipped files: generated code is full of API hints */
-		for (k = before; k < hits->n; k++)
-			if (hits->v[k].rule->kind != RULES_KIND_SECRET) {
-				free(hits->v[k].path);
-				free(hits->v[k].snippet);
-				free(hits->v[k].masked);
-				free(hits->v[k].ignore_reason);
-				memmove(&hits->v[k], &hits->v[k + 1], (hits->n - k - 1) * sizeof(hits->v[k]));
-				hits->n--;
-				k--;
-			}
-		(*skipped_scanned)++;
+		if (f->skip)
+			(*skipped_scanned)++;
 	}
 	return 0;
 }
@@ -278,18 +267,24 @@ static bool unit_reviewed(const struct findings *fs, size_t unit)
  * when they stand alone or when no agent reviewed their unit. */
 static int rule_findings(struct findings *fs, const struct rules_hits *hits, const struct diff *d, unsigned shard)
 {
-	size_t i, j;
+	size_t i;
+	unsigned s, shards = 0;
 	int error;
 
+	for (i = 0; i < d->n_units; i++)
+		if (d->units[i].shard > shards)
+			shards = d->units[i].shard;
 	for (i = 0; i < hits->n; i++) {
 		const struct rules_hit *h = &hits->v[i];
 		size_t unit = unit_of(d, h->path, h->line, shard), any = 0;
 		if (!unit) {
 			/* a line in another shard's unit belongs to that shard; lines of never_send files
-			 * belong to shard 1 */
-			for (j = 0; j < d->n_units && !any; j++)
-				any = unit_of(d, h->path, h->line, d->units[j].shard);
-			if (any || shard != 1)
+			 * belong to shard 1. One look per shard, not one per unit. */
+			if (shard != 1)
+				continue;
+			for (s = 2; s <= shards && !any; s++)
+				any = unit_of(d, h->path, h->line, s);
+			if (any)
 				continue;
 		}
 		if (rules_hit_is_finding(h, unit_reviewed(fs, unit)) && (error = rules_hit_to_finding(NULL, fs, h, unit)) < 0)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/array.h"
 #include "util/err.h"
 
 #define MARKER "tribunal-ignore"
@@ -138,6 +139,7 @@ void rules_ignores_free(struct rules_ignore *v, size_t n)
 int rules_ignores_parse(struct rules_ignore **out, size_t *n_out, const struct rules_text *t)
 {
 	struct rules_ignore *v = NULL;
+	void *vp;
 	size_t n = 0, cap = 0, off = 0;
 	int error = 0;
 
@@ -158,14 +160,10 @@ int rules_ignores_parse(struct rules_ignore **out, size_t *n_out, const struct r
 		p = m + MARKER_LEN;
 		if (p >= le || *p != ':' || !in_comment(ls, m))
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			if (!(g = realloc(v, cap * sizeof(*v)))) {
-				error = trb_err_oom();
-				goto fail;
-			}
-			v = g;
-		}
+		vp = v;
+		if ((error = trb_array_grow(&vp, &cap, n, sizeof(*v))) < 0)
+			goto fail;
+		v = vp;
 		g = &v[n++];
 		memset(g, 0, sizeof(*g));
 		g->line = l;

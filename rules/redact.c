@@ -67,11 +67,17 @@ int rules_redact(struct trb_buf *out, const struct rules *r, const char *text, s
 		return error;
 	if ((error = rules_find_spans(&sp, r, "", DIFF_LANG_NONE, &t, NULL, 0, 1u << RULES_KIND_SECRET)) < 0)
 		goto cleanup;
-	if (sp.full || sp.n_warnings) {
-		/* Some secrets were not looked for (a cap, or a pattern stopped at the match limit):
-		 * sending the text would leak them. */
+	/* Some secrets were not looked for (a cap, or a pattern stopped at a PCRE2 limit): sending the
+	 * text would leak them. */
+	if (sp.full) {
 		error = trb_err_set(TRB_ELIMIT, "more than %u secrets in one text: not redacted, do not send it",
 				    RULES_MAX_SECRETS);
+		goto cleanup;
+	}
+	if (sp.n_limited) {
+		error = trb_err_set(TRB_ELIMIT, "line %u: secret rule '%s' stopped at the regex %s: not redacted, "
+				    "do not send it", sp.limited_line, r->v[sp.limited_rule].info.id,
+				    rules_limit_name(sp.limited_rc));
 		goto cleanup;
 	}
 	if (sp.n > 1)

@@ -27,6 +27,12 @@ typedef enum {
 	RULES_KIND_META      /* about tribunal itself, e.g. an inline ignore without a reason */
 } rules_kind_t;
 
+/* Masks of kinds for rules_scan(): one bit (1u << rules_kind_t) per kind. */
+#define RULES_KINDS_SECRET (1u << RULES_KIND_SECRET)
+#define RULES_KINDS_ALL                                                                            \
+	((1u << RULES_KIND_SECRET) | (1u << RULES_KIND_API) | (1u << RULES_KIND_POLICY) |           \
+	 (1u << RULES_KIND_META))
+
 /* One rule, as documented in docs/rules.md. Borrowed from struct rules; lives until rules_free. */
 struct rules_rule {
 	const char *id;              /* "secret-aws-access-key", "py-pickle-load", a policy id */
@@ -61,9 +67,11 @@ struct rules_hit {
 struct rules_hits {
 	struct rules_hit *v;
 	size_t n, cap;
-	/* Rules abandoned on a file because a pattern hit the PCRE2 match limit: one line each,
-	 * "path:line: rule 'id' stopped at the regex match limit; its matches in this file were
-	 * skipped". Callers print these as warnings; they never contain code. */
+	/* Lines a rule skipped because its pattern hit a PCRE2 limit there, one each: "path:line: rule
+	 * 'id' stopped at the regex match limit; its matches on this line were skipped"; a rule that
+	 * hits limits on 16 lines of a file is off for the rest of it ("... on 16 lines; its matches in
+	 * the rest of this file were skipped"). Also a file that reached the match caps. Callers print
+	 * these as warnings; they never contain code. */
 	char **warnings;
 	size_t n_warnings;
 };
@@ -85,15 +93,16 @@ const struct rules_rule *rules_find(const struct rules *r, const char *id);
 void rules_hits_init(struct rules_hits *h);
 void rules_hits_dispose(struct rules_hits *h);
 
-/* Runs every rule that applies to the path and language over the added lines of one file and
- * appends the hits, sorted by line, to *out. `text` is the whole head-side file (it need not be
+/* Runs every rule of the kinds in `kinds` (RULES_KINDS_ALL, or RULES_KINDS_SECRET for a file
+ * skipped for its content) that applies to the path and language over the added lines of one file
+ * and appends the hits, sorted by line, to *out. `text` is the whole head-side file (it need not be
  * NUL-terminated and may hold NULs); `changed` lists its added line numbers in ascending order
  * (as struct diff_file.changed); changed == NULL scans every line. A match must start on an
- * added line; ignore comments and context may sit on unchanged lines. A pattern that hits the
- * match limit is skipped for this file with a warning in out->warnings, not an error.
- * Returns 0, TRB_ENOMEM or TRB_ELIMIT (the file is larger than 4 GiB lines can address). */
+ * added line; ignore comments and context may sit on unchanged lines. A pattern that hits a
+ * PCRE2 limit skips that line with a warning in out->warnings, not an error.
+ * Returns 0, TRB_ENOMEM or TRB_ELIMIT (the file has more lines than 32 bits can number). */
 int rules_scan(struct rules_hits *out, const struct rules *r, const char *path, diff_lang_t lang,
-	       const char *text, size_t len, const uint32_t *changed, size_t n_changed);
+	       const char *text, size_t len, const uint32_t *changed, size_t n_changed, unsigned kinds);
 
 /* Appends text to out with every secret replaced by `<redacted:KIND>` (e.g.
  * `<redacted:aws-access-key>`), whether or not an inline ignore covers it. Newlines are never

@@ -105,19 +105,29 @@ struct rules_spans {
 	size_t n, cap;
 	size_t *secrets;            /* indices of the secret spans in v, for overlap checks */
 	size_t n_secrets, cap_secrets;
+	size_t max_reach;           /* the longest sec_end - start, set when the spans are sorted */
 	bool full;                  /* a cap below was reached: the rest of the file was skipped */
 	char **warnings;
-	size_t n_warnings;
+	size_t n_warnings, cap_warnings;
+	size_t n_limited;           /* lines skipped at a PCRE2 limit; the first of them: */
+	size_t limited_rule;        /* its rule (index in struct rules) */
+	uint32_t limited_line;
+	int limited_rc;             /* and the PCRE2 error */
 };
 
 /* Per file: no real file holds this many matches; a hostile one must not make us quadratic. */
 #define RULES_MAX_SPANS   20000u
 #define RULES_MAX_SECRETS 4096u
+/* A rule that stops at a PCRE2 limit on this many lines of a file is off for the rest of it. */
+#define RULES_MAX_LIMIT_FAILURES 16u
+
+/* "match limit", "depth limit", "heap limit" or "engine error", for a PCRE2 error code. */
+const char *rules_limit_name(int rc);
 
 int rules_text_index(struct rules_text *t, size_t **line_off, const char *s, size_t len);
 uint32_t rules_line_of(const struct rules_text *t, size_t off);
-/* Finds candidates of the rules in `which` (NULL: all applicable by kind mask) over the given
- * line ranges. kinds is a mask of (1 << rules_kind_t). */
+/* Finds the spans of the rules of the given kinds (a mask of 1u << rules_kind_t) that apply to
+ * path and lang, over the added lines (changed == NULL: every line), sorted by start. */
 int rules_find_spans(struct rules_spans *out, const struct rules *r, const char *path,
 		     diff_lang_t lang, const struct rules_text *t, const uint32_t *changed,
 		     size_t n_changed, unsigned kinds);

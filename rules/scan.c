@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/array.h"
 #include "util/err.h"
 #include "util/glob.h"
 
@@ -82,73 +83,89 @@ void rules_spans_dispose(struct rules_spans *s)
 
 static int spans_push(struct rules_span **out, struct rules_spans *s, bool secret)
 {
+	void *v;
+	int error;
+
 	if (secret) {
-		if (s->n_secrets == s->cap_secrets) {
-			size_t cap = s->cap_secrets ? s->cap_secrets * 2 : 16;
-			size_t *v = realloc(s->secrets, cap * sizeof(*v));
-			if (!v)
-				return trb_err_oom();
-			s->secrets = v;
-			s->cap_secrets = cap;
-		}
+		v = s->secrets;
+		if ((error = trb_array_grow(&v, &s->cap_secrets, s->n_secrets, sizeof(*s->secrets))) < 0)
+			return error;
+		s->secrets = v;
+	}
+	v = s->v;
+	if ((error = trb_array_grow(&v, &s->cap, s->n, sizeof(*s->v))) < 0)
+		return error;
+	s->v = v;
+	if (secret)
 		s->secrets[s->n_secrets++] = s->n;
-	}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16, bytes;
-		struct rules_span *v;
-		if (trb_mul_size(&bytes, cap, sizeof(*v)) < 0)
-			return TRB_ELIMIT;
-		if (!(v = realloc(s->v, bytes)))
-			return trb_err_oom();
-		s->v = v;
-		s->cap = cap;
-	}
 	*out = &s->v[s->n++];
 	memset(*out, 0, sizeof(**out));
 	return 0;
 }
 
-static int warn(struct rules_spans *s, const char *path, uint32_t line, const char *id, int rc)
+/* Appends the message built in b (released here) to s->warnings. */
+static int push_warning(struct rules_spans *s, struct trb_buf *b)
 {
-	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_SMALL);
-	char **v;
+	void *v = s->warnings;
+	int error;
 
-	trb_buf_printf(&b, "%s:%u: rule '%s' stopped at the regex %s; its matches in this file were skipped",
-		       path, line, id,
-		       rc == PCRE2_ERROR_MATCHLIMIT ? "match limit"
-		       : rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ? "depth limit"
-		       : rc == PCRE2_ERROR_HEAPLIMIT ? "heap limit" : "engine error");
-	if (trb_buf_error(&b) < 0 || !(v = realloc(s->warnings, (s->n_warnings + 1) * sizeof(*v)))) {
-		trb_buf_dispose(&b);
-		return trb_err_oom();
+	if ((error = trb_buf_error(b)) < 0 ||
+	    (error = trb_array_grow(&v, &s->cap_warnings, s->n_warnings, sizeof(*s->warnings))) < 0) {
+		trb_buf_dispose(b);
+		return error;
 	}
 	s->warnings = v;
-	if (!(v[s->n_warnings] = trb_buf_detach(&b)))
+	if (!(s->warnings[s->n_warnings] = trb_buf_detach(b)))
 		return trb_err_oom();
 	s->n_warnings++;
 	return 0;
 }
 
+/* Warning buffers leave room for the path, however long: a planted 100 KiB file name must not turn
+ * a warning into a failed scan. */
+#define WARNING_LIMIT(path) (TRB_LIMIT_SMALL + strlen(path))
+
+const char *rules_limit_name(int rc)
+{
+	return rc == PCRE2_ERROR_MATCHLIMIT ? "match limit"
+	       : rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ? "depth limit"
+	       : rc == PCRE2_ERROR_HEAPLIMIT ? "heap limit" : "engine error";
+}
+
+/* A rule stopped at a PCRE2 limit on line `line`: that line was skipped for it. The failure that
+ * reaches RULES_MAX_LIMIT_FAILURES switches the rule off for the rest of the file. */
+static int limit_warning(struct rules_spans *s, const char *path, uint32_t line, const struct rules_entry *e,
+			 size_t rule, int rc, unsigned failures)
+{
+	struct trb_buf b;
+
+	trb_buf_init(&b, WARNING_LIMIT(path));
+	if (failures < RULES_MAX_LIMIT_FAILURES)
+		trb_buf_printf(&b, "%s:%u: rule '%s' stopped at the regex %s; its matches on this line were skipped",
+			       path, line, e->info.id, rules_limit_name(rc));
+	else
+		trb_buf_printf(&b, "%s:%u: rule '%s' stopped at the regex %s on %u lines; its matches in the rest of "
+			       "this file were skipped", path, line, e->info.id, rules_limit_name(rc), failures);
+	if (s->n_limited++ == 0) {
+		s->limited_rule = rule;
+		s->limited_line = line;
+		s->limited_rc = rc;
+	}
+	return push_warning(s, &b);
+}
+
 /* Records that a cap was reached, once per file. */
 static int spans_full(struct rules_spans *s, const char *path)
 {
-	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_SMALL);
-	char **v;
+	struct trb_buf b;
 
 	if (s->full)
 		return 0;
 	s->full = true;
+	trb_buf_init(&b, WARNING_LIMIT(path));
 	trb_buf_printf(&b, "%s: more than %u matches (%u secrets); the rest of the file was not scanned", path,
 		       RULES_MAX_SPANS, RULES_MAX_SECRETS);
-	if (trb_buf_error(&b) < 0 || !(v = realloc(s->warnings, (s->n_warnings + 1) * sizeof(*v)))) {
-		trb_buf_dispose(&b);
-		return trb_err_oom();
-	}
-	s->warnings = v;
-	if (!(v[s->n_warnings] = trb_buf_detach(&b)))
-		return trb_err_oom();
-	s->n_warnings++;
-	return 0;
+	return push_warning(s, &b);
 }
 
 static bool spans_at_cap(const struct rules_spans *s, bool secret)
@@ -156,44 +173,68 @@ static bool spans_at_cap(const struct rules_spans *s, bool secret)
 	return s->n >= RULES_MAX_SPANS || (secret && s->n_secrets >= RULES_MAX_SECRETS);
 }
 
+/* Where in_comment() got to on a line. The candidates of one rule arrive in increasing order, so
+ * the lexer resumes where the previous candidate left it instead of starting over at the line's
+ * start: a long line with many rejected candidates is lexed once per rule, not once per candidate. */
+struct lexer {
+	uint32_t line;       /* the line lexed, 0 before the first candidate */
+	size_t last;         /* the previous candidate's offset */
+	size_t pos;          /* the next byte to lex */
+	size_t comment;      /* where a comment starts on the line, SIZE_MAX when none before pos */
+	char q;              /* the open quote at pos, 0 when none */
+};
+
+#define LEXER_INIT {0, 0, 0, SIZE_MAX, 0}
+
 /* Is off inside a line comment, or (in a programming language) inside a one-line string literal?
  * Only API hints ask: a commented-out call is not a call, nor is a call written in a test's
  * string. Shell and other files keep strings: CI YAML quotes whole command lines. */
-static bool in_comment(const struct rules_text *t, size_t off, diff_lang_t lang)
+static bool in_comment(struct lexer *lx, const struct rules_text *t, size_t off, diff_lang_t lang)
 {
-	uint32_t l = rules_line_of(t, off);
-	size_t i = t->line_off[l - 1];
 	const char *s = t->s;
-	char q = 0;
+	size_t i, ls;
 	bool slash = lang != DIFF_LANG_PYTHON && lang != DIFF_LANG_RUBY && lang != DIFF_LANG_SHELL &&
 		     lang != DIFF_LANG_SQL && lang != DIFF_LANG_NONE;
 	bool hash = lang == DIFF_LANG_PYTHON || lang == DIFF_LANG_RUBY || lang == DIFF_LANG_SHELL ||
 		    lang == DIFF_LANG_PHP || lang == DIFF_LANG_NONE;
+	uint32_t l = rules_line_of(t, off);
 
-	while (i < off && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	if (i < off && s[i] == '*' && slash)
-		return true;   /* inside a block comment */
-	for (; i < off; i++) {
+	ls = t->line_off[l - 1];
+	if (lx->line != l || off < lx->last) {
+		lx->line = l;
+		lx->q = 0;
+		lx->comment = SIZE_MAX;
+		for (i = ls; i < t->line_off[l] && (s[i] == ' ' || s[i] == '\t'); i++)
+			;
+		lx->pos = i;
+		if (i < t->line_off[l] && s[i] == '*' && slash)
+			lx->comment = i;   /* inside a block comment */
+	}
+	lx->last = off;
+	for (i = lx->pos; i < off && lx->comment == SIZE_MAX; i++) {
 		char c = s[i];
-		if (q) {
+		if (lx->q) {
 			if (c == '\\')
 				i++;
-			else if (c == q)
-				q = 0;
+			else if (c == lx->q)
+				lx->q = 0;
 			continue;
 		}
 		if (c == '"' || c == '\'' || c == '`')
-			q = c;
-		else if (slash && c == '/' && i + 1 < off && (s[i + 1] == '/' || s[i + 1] == '*'))
-			return true;
-		else if (hash && c == '#' && (i == t->line_off[l - 1] || s[i - 1] == ' ' || s[i - 1] == '\t') &&
+			lx->q = c;
+		else if (slash && c == '/' && i + 1 < t->len && (s[i + 1] == '/' || s[i + 1] == '*'))
+			lx->comment = i;
+		else if (hash && c == '#' && (i == ls || s[i - 1] == ' ' || s[i - 1] == '\t') &&
 			 !(i + 1 < t->len && s[i + 1] == '{'))
-			return true;
-		else if (lang == DIFF_LANG_SQL && c == '-' && i + 1 < off && s[i + 1] == '-')
-			return true;
+			lx->comment = i;
+		else if (lang == DIFF_LANG_SQL && c == '-' && i + 1 < t->len && s[i + 1] == '-')
+			lx->comment = i;
 	}
-	return q != 0 && lang != DIFF_LANG_SHELL && lang != DIFF_LANG_NONE && lang != DIFF_LANG_SQL;
+	if (i > lx->pos)
+		lx->pos = i;
+	if (lx->comment < off)
+		return true;
+	return lx->q != 0 && lang != DIFF_LANG_SHELL && lang != DIFF_LANG_NONE && lang != DIFF_LANG_SQL;
 }
 
 /* Structured secrets (a fixed prefix, a checksum-like shape) decide alone about their text: when
@@ -229,14 +270,12 @@ struct ranges {
 
 static int ranges_add(struct ranges *rg, size_t a, size_t z)
 {
-	if (rg->n == rg->cap) {
-		size_t cap = rg->cap ? rg->cap * 2 : 8;
-		size_t *v = realloc(rg->v, cap * 2 * sizeof(*v));
-		if (!v)
-			return trb_err_oom();
-		rg->v = v;
-		rg->cap = cap;
-	}
+	void *v = rg->v;
+	int error;
+
+	if ((error = trb_array_grow(&v, &rg->cap, rg->n, 2 * sizeof(*rg->v))) < 0)
+		return error;
+	rg->v = v;
 	rg->v[rg->n * 2] = a;
 	rg->v[rg->n * 2 + 1] = z;
 	rg->n++;
@@ -279,19 +318,39 @@ static bool is_quote(char c)
 	return c == '"' || c == '\'' || c == '`';
 }
 
+/* Literals known not to close: a literal opened with quote kind k at an offset in
+ * [from[k], to[k]) runs into a newline or the end of the range. When the literal opened at j does
+ * not close before `to`, no later opening of the same quote before `to` can close either (it is
+ * escaped in j's reading, and both readings agree after it), so it is not lexed again: a line of
+ * unclosed quotes costs one pass, not one per quote. */
+struct unclosed {
+	size_t from[3], to[3];
+};
+
+static int quote_kind(char q)
+{
+	return q == '"' ? 0 : q == '\'' ? 1 : 2;
+}
+
 /* Parses the literal starting at i (a quote); returns its closing quote's offset, or 0. */
-static size_t literal_end(const char *s, size_t i, size_t lim)
+static size_t literal_end(struct unclosed *u, const char *s, size_t i, size_t lim)
 {
 	char q = s[i];
+	int k = quote_kind(q);
+	size_t j;
 
-	for (i++; i < lim; i++) {
-		if (s[i] == '\\')
-			i++;
-		else if (s[i] == q)
-			return i;
-		else if (s[i] == '\n')
-			return 0;
+	if (i >= u->from[k] && i < u->to[k])
+		return 0;
+	for (j = i + 1; j < lim; j++) {
+		if (s[j] == '\\')
+			j++;
+		else if (s[j] == q)
+			return j;
+		else if (s[j] == '\n')
+			break;
 	}
+	u->from[k] = i;
+	u->to[k] = j < lim ? j : lim;
 	return 0;
 }
 
@@ -350,6 +409,7 @@ static int concat_pass(struct rules_spans *out, const struct rules *r, const cha
 	size_t i = rs, k;
 	int error = 0;
 	char *joined = NULL;
+	struct unclosed u = {{0, 0, 0}, {0, 0, 0}};
 
 	while (i < re) {
 		struct literal_group g;
@@ -367,7 +427,7 @@ static int concat_pass(struct rules_spans *out, const struct rules *r, const cha
 			i = (size_t)(q - s);
 		}
 		g.n = 0;
-		close = literal_end(s, i, re);
+		close = literal_end(&u, s, i, re);
 		if (!close) {
 			i++;
 			continue;
@@ -376,7 +436,7 @@ static int concat_pass(struct rules_spans *out, const struct rules *r, const cha
 		g.parts[g.n * 2 + 1] = close;
 		g.n++;
 		while (g.n < 16 && (nxt = next_literal(s, close + 1, re)) != 0) {
-			size_t c2 = literal_end(s, nxt, re);
+			size_t c2 = literal_end(&u, s, nxt, re);
 			if (!c2)
 				break;
 			close = c2;
@@ -497,9 +557,15 @@ static bool applies(const struct rules_entry *e, const char *path, diff_lang_t l
 	return true;
 }
 
+/* Per file and rule: whether it runs, and how often a PCRE2 limit stopped it. */
+struct rule_state {
+	bool disabled;       /* not for this path, language or kind, or switched off by limits */
+	unsigned failures;   /* lines skipped at a PCRE2 limit */
+};
+
 static int scan_run(struct rules_spans *out, const struct rules *r, const char *path, diff_lang_t lang,
 		    const struct rules_text *t, uint32_t la, uint32_t lb, const struct matcher *m,
-		    unsigned kinds, bool *disabled)
+		    unsigned kinds, struct rule_state *st)
 {
 	size_t rs = t->line_off[la - 1], re = t->line_off[lb], first = out->n, ri;
 	struct ranges veto = {NULL, 0, 0};
@@ -507,23 +573,44 @@ static int scan_run(struct rules_spans *out, const struct rules *r, const char *
 
 	for (ri = 0; ri < r->n; ri++) {
 		const struct rules_entry *e = &r->v[ri];
-		size_t off = rs;
+		struct lexer lx = LEXER_INIT;
+		size_t off = rs, end = re;
+		bool by_line = false;   /* after a limit: one line per subject, to skip just the bad one */
 		if (out->full)
 			break;
-		if (disabled[ri] || !applies(e, path, lang, kinds))
+		if (st[ri].disabled)
 			continue;
 		while (off < re) {
 			PCRE2_SIZE *ov;
 			struct rules_cand c;
 			struct rules_span *sp;
-			int rc = run_match(e, m, t->s, re, off);
-			if (rc == PCRE2_ERROR_NOMATCH)
-				break;
+			int rc;
+			if (by_line && off >= end)
+				end = t->line_off[rules_line_of(t, off)];
+			rc = run_match(e, m, t->s, end, off);
+			if (rc == PCRE2_ERROR_NOMATCH) {
+				if (!by_line)
+					break;
+				off = end;
+				continue;
+			}
 			if (rc < 0) {
-				disabled[ri] = true;
-				if ((error = warn(out, path, rules_line_of(t, off), e->info.id, rc)) < 0)
+				uint32_t l = rules_line_of(t, off);
+				if (!by_line) {
+					/* the limit may have been reached on any line of the run: look again,
+					 * one line at a time, from this one */
+					by_line = true;
+					end = t->line_off[l];
+					continue;
+				}
+				if ((error = limit_warning(out, path, l, e, ri, rc, ++st[ri].failures)) < 0)
 					goto cleanup;
-				break;
+				if (st[ri].failures >= RULES_MAX_LIMIT_FAILURES) {
+					st[ri].disabled = true;
+					break;
+				}
+				off = end;
+				continue;
 			}
 			ov = pcre2_get_ovector_pointer(m->md);
 			c.t = t;
@@ -548,7 +635,7 @@ static int scan_run(struct rules_spans *out, const struct rules *r, const char *
 			if (e->info.kind == RULES_KIND_SECRET && !is_structured(e) &&
 			    ranges_overlap(&veto, c.sec_start, c.sec_end))
 				continue;
-			if ((e->flags & RULES_F_CODE) && in_comment(t, c.start, lang))
+			if ((e->flags & RULES_F_CODE) && in_comment(&lx, t, c.start, lang))
 				continue;
 			if (e->flags & RULES_F_BLOCK) {
 				/* A marker inside a block already found is part of it. */
@@ -603,7 +690,7 @@ int rules_find_spans(struct rules_spans *out, const struct rules *r, const char 
 		     const struct rules_text *t, const uint32_t *changed, size_t n_changed, unsigned kinds)
 {
 	struct matcher m = {NULL, NULL};
-	bool *disabled = NULL;
+	struct rule_state *st = NULL;
 	size_t i = 0;
 	int error = 0;
 
@@ -612,15 +699,19 @@ int rules_find_spans(struct rules_spans *out, const struct rules *r, const char 
 	if ((unsigned)lang >= DIFF_LANG_COUNT)
 		lang = DIFF_LANG_NONE;
 	if (!(m.md = pcre2_match_data_create(r->ovec_pairs, NULL)) ||
-	    !(m.mc = pcre2_match_context_create(NULL)) || !(disabled = calloc(r->n + 1, sizeof(*disabled)))) {
+	    !(m.mc = pcre2_match_context_create(NULL)) || !(st = calloc(r->n + 1, sizeof(*st)))) {
 		error = trb_err_oom();
 		goto cleanup;
 	}
+	/* globs once per file, not once per hunk */
+	for (i = 0; i < r->n; i++)
+		st[i].disabled = !applies(&r->v[i], path, lang, kinds);
+	i = 0;
 	pcre2_set_match_limit(m.mc, RULES_MATCH_LIMIT);
 	pcre2_set_depth_limit(m.mc, RULES_DEPTH_LIMIT);
 	pcre2_set_heap_limit(m.mc, RULES_HEAP_LIMIT);
 	if (!changed) {
-		error = scan_run(out, r, path, lang, t, 1, t->n_lines, &m, kinds, disabled);
+		error = scan_run(out, r, path, lang, t, 1, t->n_lines, &m, kinds, st);
 		goto sort;
 	}
 	while (i < n_changed) {
@@ -635,7 +726,7 @@ int rules_find_spans(struct rules_spans *out, const struct rules *r, const char 
 			i++;
 		}
 		i++;
-		if ((error = scan_run(out, r, path, lang, t, a, b, &m, kinds, disabled)) < 0)
+		if ((error = scan_run(out, r, path, lang, t, a, b, &m, kinds, st)) < 0)
 			goto cleanup;
 		if (out->full)
 			break;
@@ -649,6 +740,8 @@ sort:
 				free(out->v[i].parts);
 				continue;
 			}
+			if (out->v[i].sec_end > out->v[i].start && out->v[i].sec_end - out->v[i].start > out->max_reach)
+				out->max_reach = out->v[i].sec_end - out->v[i].start;
 			out->v[w++] = out->v[i];
 		}
 		out->n = w;
@@ -659,7 +752,7 @@ sort:
 cleanup:
 	pcre2_match_data_free(m.md);
 	pcre2_match_context_free(m.mc);
-	free(disabled);
+	free(st);
 	return error;
 }
 
@@ -693,16 +786,12 @@ void rules_hits_dispose(struct rules_hits *h)
 
 static int hits_push(struct rules_hit **out, struct rules_hits *h)
 {
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 16, bytes;
-		struct rules_hit *v;
-		if (trb_mul_size(&bytes, cap, sizeof(*v)) < 0)
-			return TRB_ELIMIT;
-		if (!(v = realloc(h->v, bytes)))
-			return trb_err_oom();
-		h->v = v;
-		h->cap = cap;
-	}
+	void *v = h->v;
+	int error;
+
+	if ((error = trb_array_grow(&v, &h->cap, h->n, sizeof(*h->v))) < 0)
+		return error;
+	h->v = v;
 	*out = &h->v[h->n++];
 	memset(*out, 0, sizeof(**out));
 	return 0;
@@ -746,8 +835,8 @@ static int snippet(char **out, const struct rules *r, const struct rules_text *t
 	}
 	if (le > ls + 2 * SNIPPET_MAX)
 		le = ls + 2 * SNIPPET_MAX;
-	/* Spans that can reach this window start at most one block (16 KiB) before it. */
-	first = spans_lower_bound(sp, ls > 16384 ? ls - 16384 : 0);
+	/* Spans that can reach this window start at most the longest span's length before it. */
+	first = spans_lower_bound(sp, ls > sp->max_reach ? ls - sp->max_reach : 0);
 	i = ls;
 	while (i < le) {
 		size_t next = le, mask_end = 0;
@@ -858,7 +947,7 @@ static int hit_cmp(const void *a, const void *b)
 }
 
 int rules_scan(struct rules_hits *out, const struct rules *r, const char *path, diff_lang_t lang,
-	       const char *text, size_t len, const uint32_t *changed, size_t n_changed)
+	       const char *text, size_t len, const uint32_t *changed, size_t n_changed, unsigned kinds)
 {
 	struct rules_text t;
 	struct rules_spans sp = {0};
@@ -866,7 +955,6 @@ int rules_scan(struct rules_hits *out, const struct rules *r, const char *path, 
 	size_t n_ig = 0, i, first = out->n;
 	size_t *line_off = NULL;
 	int error;
-	unsigned kinds = (1u << RULES_KIND_SECRET) | (1u << RULES_KIND_API) | (1u << RULES_KIND_POLICY);
 
 	if (!path)
 		path = "";
@@ -905,7 +993,7 @@ int rules_scan(struct rules_hits *out, const struct rules *r, const char *path, 
 			}
 		}
 	}
-	for (i = 0; i < n_ig; i++) {
+	for (i = 0; i < n_ig && (kinds & (1u << RULES_KIND_META)); i++) {
 		struct rules_hit *h;
 		if (ig[i].reason || !is_changed(changed, n_changed, ig[i].line))
 			continue;

@@ -150,36 +150,45 @@ bool rules_check_aws_key_id(const struct rules_cand *c)
 	return !rules_is_placeholder(s + 4, n - 4) && rules_entropy(s + 4, n - 4) >= 2.5;
 }
 
-static size_t line_start_of(const struct rules_text *t, size_t off)
-{
-	uint32_t l = rules_line_of(t, off);
-	return t->line_off[l - 1];
-}
+/* How far around a candidate the context checks look: a check per candidate that read the whole
+ * line would make a long line of candidates quadratic. */
+#define CONTEXT_ON_LINE 256
+#define CONTEXT_NEAR    4096
 
-static size_t line_end_of(const struct rules_text *t, size_t off)
+/* The part of the candidate's line within `reach` bytes of [a, z): *ls, *le, newline excluded. */
+static void context_of(size_t *ls, size_t *le, const struct rules_text *t, size_t a, size_t z, size_t reach)
 {
-	uint32_t l = rules_line_of(t, off);
-	size_t e = t->line_off[l];
-	if (e > t->line_off[l - 1] && l < t->n_lines)
-		e--; /* the newline */
-	else if (e > 0 && e <= t->len && e > t->line_off[l - 1] && t->s[e - 1] == '\n')
+	uint32_t l = rules_line_of(t, a);
+	size_t s = t->line_off[l - 1], e = t->line_off[l];
+
+	if (e > s && t->s[e - 1] == '\n')
 		e--;
-	return e;
+	*ls = a - s > reach ? a - reach : s;
+	*le = e > z && e - z > reach ? z + reach : e;
 }
 
-/* Is there an AWS access key id (AKIA/ASIA + 16) within `lines` lines of off? */
+/* Is there an AWS access key id (AKIA/ASIA + 16) within `lines` lines of off, and within
+ * CONTEXT_NEAR bytes of it? */
 static bool aws_key_id_near(const struct rules_text *t, size_t off, uint32_t lines)
 {
 	uint32_t l = rules_line_of(t, off);
 	uint32_t first = l > lines ? l - lines : 1, last = l + lines;
 	size_t s, e, i, j;
+	const char *p;
 
 	if (last > t->n_lines)
 		last = t->n_lines;
 	s = t->line_off[first - 1];
 	e = t->line_off[last];
+	if (off - s > CONTEXT_NEAR)
+		s = off - CONTEXT_NEAR;
+	if (e - off > CONTEXT_NEAR)
+		e = off + CONTEXT_NEAR;
 	for (i = s; i + 20 <= e; i++) {
-		if (t->s[i] != 'A' || !(memcmp(t->s + i, "AKIA", 4) == 0 || memcmp(t->s + i, "ASIA", 4) == 0))
+		if (!(p = memchr(t->s + i, 'A', e - 20 + 1 - i)))
+			break;
+		i = (size_t)(p - t->s);
+		if (!(memcmp(p, "AKIA", 4) == 0 || memcmp(p, "ASIA", 4) == 0))
 			continue;
 		for (j = 4; j < 20; j++) {
 			char ch = t->s[i + j];
@@ -211,8 +220,7 @@ bool rules_check_aws_secret(const struct rules_cand *c)
 		return false;
 	if (c->joined)
 		return false;
-	ls = line_start_of(c->t, c->sec_start);
-	le = line_end_of(c->t, c->sec_start);
+	context_of(&ls, &le, c->t, c->sec_start, c->sec_end, CONTEXT_ON_LINE);
 	if (icontains(c->t->s + ls, le - ls, "aws") &&
 	    (icontains(c->t->s + ls, le - ls, "secret") || icontains(c->t->s + ls, le - ls, "key")))
 		return true;
@@ -279,12 +287,13 @@ size_t rules_block_end(const char *s, size_t len, size_t from)
 			return i + 8;
 		}
 	}
-	/* No END marker: the body runs while lines hold only base64 and PEM headers. */
+	/* No END marker: the body runs while lines hold only base64 and PEM headers. A line that
+	 * starts before lim is taken whole (its bytes are key bytes too), but never read past 4096. */
 	i = from;
 	while (i < lim) {
-		size_t e = i;
+		size_t e = i, e_lim = len - i > 4097 ? i + 4097 : len;
 		bool ok = true;
-		while (e < len && s[e] != '\n') {
+		while (ok && e < e_lim && s[e] != '\n') {
 			if (!is_b64((unsigned char)s[e]) && s[e] != ' ' && s[e] != '\t' && s[e] != '\r' &&
 			    s[e] != ':' && s[e] != ',' && s[e] != '"' && s[e] != '\\')
 				ok = false;
@@ -367,10 +376,10 @@ bool rules_check_url_creds(const struct rules_cand *c)
 	const char *pw = s + c->sec_start, *user;
 	size_t pn = c->sec_end - c->sec_start, un, i, scheme;
 
-	/* A scheme of 2+ characters starting with a letter. */
+	/* A scheme of 2+ characters starting with a letter (looked for within 64 bytes). */
 	i = c->start;
-	while (i > 0 && (is_alnum((unsigned char)s[i - 1]) || s[i - 1] == '+' || s[i - 1] == '.' ||
-			 s[i - 1] == '-'))
+	while (i > 0 && c->start - i < 64 &&
+	       (is_alnum((unsigned char)s[i - 1]) || s[i - 1] == '+' || s[i - 1] == '.' || s[i - 1] == '-'))
 		i--;
 	scheme = c->start - i;
 	if (scheme < 2 || !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
@@ -419,10 +428,10 @@ bool rules_check_generic(const struct rules_cand *c)
 
 	if (c->joined)
 		return false;
-	/* The whole variable name around the keyword. */
-	while (ks > 0 && is_ident_char((unsigned char)s[ks - 1]))
+	/* The whole variable name around the keyword (its last CONTEXT_ON_LINE bytes either side). */
+	while (ks > 0 && c->start - ks < CONTEXT_ON_LINE && is_ident_char((unsigned char)s[ks - 1]))
 		ks--;
-	while (ke < c->t->len && is_ident_char((unsigned char)s[ke]))
+	while (ke < c->t->len && ke - c->start < CONTEXT_ON_LINE && is_ident_char((unsigned char)s[ke]))
 		ke++;
 	if (icontains_any(s + ks, ke - ks, generic_key_deny))
 		return false;

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			goto done;
 	}
 	rules_hits_init(&h);
-	(void)rules_scan(&h, r, "fuzz/input.py", DIFF_LANG_PYTHON, text, tlen, NULL, 0);
+	(void)rules_scan(&h, r, "fuzz/input.py", DIFF_LANG_PYTHON, text, tlen, NULL, 0, RULES_KINDS_ALL);
 	for (i = 0; i < h.n; i++) {
 		struct trb_buf hint = TRB_BUF_INIT(TRB_LIMIT_SMALL);
 		if (!h.v[i].snippet || h.v[i].line < 1)

@@ -96,7 +96,7 @@ static char *scan_text(const struct rules *r, const char *path, const char *text
 	char *d;
 
 	rules_hits_init(&h);
-	assert_int_equal(rules_scan(&h, r, path, diff_lang_of_path(path), text, strlen(text), changed, n_changed), 0);
+	assert_int_equal(rules_scan(&h, r, path, diff_lang_of_path(path), text, strlen(text), changed, n_changed, RULES_KINDS_ALL), 0);
 	d = describe(&h);
 	rules_hits_dispose(&h);
 	return d;
@@ -222,7 +222,7 @@ static void test_corpus_hits_are_exact(void **state)
 		text = slurp(full, &tl);
 		assert_non_null(text);
 		rules_hits_init(&h);
-		assert_int_equal(rules_scan(&h, r, files.v[i], diff_lang_of_path(files.v[i]), text, tl, NULL, 0), 0);
+		assert_int_equal(rules_scan(&h, r, files.v[i], diff_lang_of_path(files.v[i]), text, tl, NULL, 0, RULES_KINDS_ALL), 0);
 		assert_int_equal(h.n_warnings, 0);
 		assert_int_equal(rules_redact(&rb, r, text, tl), 0);
 		red = trb_buf_detach(&rb);
@@ -346,7 +346,7 @@ static void test_secret_split_over_added_lines_is_joined(void **state)
 	assert_string_equal(got, "");
 	free(got);
 	rules_hits_init(&h);
-	assert_int_equal(rules_scan(&h, r, "a.js", DIFF_LANG_JS, text, strlen(text), both, 2), 0);
+	assert_int_equal(rules_scan(&h, r, "a.js", DIFF_LANG_JS, text, strlen(text), both, 2, RULES_KINDS_ALL), 0);
 	assert_int_equal(h.n, 1);
 	assert_true(h.v[0].joined);
 	assert_int_equal(h.v[0].end_line, 3);
@@ -424,7 +424,7 @@ static void test_hint_or_finding(void **state)
 
 	(void)state;
 	rules_hits_init(&h);
-	assert_int_equal(rules_scan(&h, r, "a.py", DIFF_LANG_PYTHON, text, strlen(text), NULL, 0), 0);
+	assert_int_equal(rules_scan(&h, r, "a.py", DIFF_LANG_PYTHON, text, strlen(text), NULL, 0, RULES_KINDS_ALL), 0);
 	assert_int_equal(h.n, 2);
 	assert_string_equal(h.v[0].rule->id, "py-eval");
 	assert_false(rules_hit_is_finding(&h.v[0], true));
@@ -448,7 +448,7 @@ static void test_ignore_on_line_and_line_above(void **state)
 
 	(void)state;
 	rules_hits_init(&h);
-	assert_int_equal(rules_scan(&h, r, "a.py", DIFF_LANG_PYTHON, text, strlen(text), NULL, 0), 0);
+	assert_int_equal(rules_scan(&h, r, "a.py", DIFF_LANG_PYTHON, text, strlen(text), NULL, 0, RULES_KINDS_ALL), 0);
 	assert_int_equal(h.n, 4);
 	assert_true(h.v[0].suppressed);
 	assert_string_equal(h.v[0].ignore_reason, "constant from our config");
@@ -578,7 +578,7 @@ static void test_hit_becomes_finding(void **state)
 	(void)state;
 	assert_int_equal(findings_new(&fs), 0);
 	rules_hits_init(&h);
-	assert_int_equal(rules_scan(&h, r, "src/a.py", DIFF_LANG_PYTHON, text, strlen(text), NULL, 0), 0);
+	assert_int_equal(rules_scan(&h, r, "src/a.py", DIFF_LANG_PYTHON, text, strlen(text), NULL, 0, RULES_KINDS_ALL), 0);
 	assert_int_equal(h.n, 2);
 	assert_int_equal(rules_hit_to_finding(&f, fs, &h.v[0], 3), 0);
 	assert_int_equal(f->source, FINDING_SOURCE_RULE);
@@ -640,6 +640,44 @@ static void add_rule(struct config *c, const char *id, const char *pattern, cons
 		cr->languages.v[0] = strdup(lang);
 		cr->languages.n = 1;
 	}
+}
+
+/* A key block without an END marker runs on over its base64 lines; a snippet of another hit far
+ * into the block (more than 16 KiB past the marker) still masks the key bytes around it. */
+static void test_snippet_deep_in_a_key_block_is_masked(void **state)
+{
+	struct config *c = NULL;
+	struct rules *r = NULL;
+	struct rules_hits h;
+	struct trb_buf text = TRB_BUF_INIT(TRB_LIMIT_FILE), red = TRB_BUF_INIT(TRB_LIMIT_FILE);
+	size_t i;
+
+	(void)state;
+	assert_int_equal(config_new_default(&c), 0);
+	add_rule(c, "marker", "POLICYMARK", NULL, NULL);
+	assert_int_equal(rules_new(&r, c), 0);
+	trb_buf_puts(&text, "-----BEGIN RSA PRIVATE KEY-----\n");
+	for (i = 0; i < 240; i++)
+		trb_buf_printf(&text, "%s\n", token("", ALNUM "+/", 64));
+	for (i = 0; i < 4000; i++)
+		trb_buf_putc(&text, i == 3999 ? '\n' : rnd_char(ALNUM "+/"));
+	memcpy(text.ptr + text.len - 4000 + 1999, "POLICYMARK", 10);
+	assert_int_equal(trb_buf_error(&text), 0);
+	rules_hits_init(&h);
+	assert_int_equal(rules_scan(&h, r, "k.txt", DIFF_LANG_NONE, text.ptr, text.len, NULL, 0, RULES_KINDS_ALL), 0);
+	assert_int_equal(rules_redact(&red, r, text.ptr, text.len), 0);
+	assert_int_equal(h.n, 2);
+	assert_string_equal(h.v[0].rule->id, "secret-private-key");
+	assert_string_equal(h.v[1].rule->id, "marker");
+	assert_int_equal(h.v[1].line, 242);
+	assert_int_equal(h.v[1].col, 2000);
+	assert_null(strstr(h.v[1].snippet, "POLICYMARK"));
+	assert_no_secret_leak(h.v[1].snippet, trb_buf_cstr(&red), "k.txt");
+	rules_hits_dispose(&h);
+	trb_buf_dispose(&text);
+	trb_buf_dispose(&red);
+	rules_free(r);
+	config_free(c);
 }
 
 static void test_policy_rule_paths_and_languages(void **state)
@@ -719,19 +757,79 @@ static void test_catastrophic_pattern_stops_at_the_limit(void **state)
 	trb_buf_printf(&text, "k = '%s'\n", github());
 	rules_hits_init(&h);
 	t0 = clock();
-	assert_int_equal(rules_scan(&h, r, "a.txt", DIFF_LANG_NONE, text.ptr, text.len, NULL, 0), 0);
+	assert_int_equal(rules_scan(&h, r, "a.txt", DIFF_LANG_NONE, text.ptr, text.len, NULL, 0, RULES_KINDS_ALL), 0);
 	secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
 	assert_true(secs < 2.0);
-	/* Both bad rules are dropped for this file, with a warning naming them; the rest still run. */
-	assert_int_equal(h.n_warnings, 2);
-	assert_non_null(strstr(h.warnings[0], "a.txt:1: rule 'redos' stopped at the regex match limit"));
-	assert_non_null(strstr(h.warnings[1], "rule 'redos2' stopped at the regex"));
+	/* Each bad rule skips the lines it stalls on, one warning each, and is dropped for the rest of
+	 * the file after 16 of them; the rest still run. */
+	assert_int_equal(h.n_warnings, 32);
+	assert_string_equal(h.warnings[0], "a.txt:1: rule 'redos' stopped at the regex match limit; its matches on "
+			    "this line were skipped");
+	assert_string_equal(h.warnings[15], "a.txt:16: rule 'redos' stopped at the regex match limit on 16 lines; "
+			    "its matches in the rest of this file were skipped");
+	assert_non_null(strstr(h.warnings[16], "a.txt:1: rule 'redos2' stopped at the regex"));
+	assert_non_null(strstr(h.warnings[31], "a.txt:16: rule 'redos2' stopped at the regex"));
 	assert_int_equal(h.n, 2);
 	assert_string_equal(h.v[0].rule->id, "fine");
 	assert_int_equal(h.v[0].line, 1501);
 	assert_string_equal(h.v[1].rule->id, "secret-github-token");
 	rules_hits_dispose(&h);
 	trb_buf_dispose(&text);
+	rules_free(r);
+	config_free(c);
+}
+
+/* One planted line that stalls a rule must not switch the rule off for the real call below it. */
+static void test_a_limit_skips_only_its_line(void **state)
+{
+	struct rules *r = builtins();
+	struct rules_hits h;
+	struct trb_buf text = TRB_BUF_INIT(TRB_LIMIT_FILE);
+	int i;
+
+	(void)state;
+	trb_buf_puts(&text, "import subprocess\n");
+	for (i = 0; i < 20000; i++)
+		trb_buf_puts(&text, "subprocess.call(");
+	trb_buf_puts(&text, "\nsubprocess.call(cmd, shell=True)\n");
+	rules_hits_init(&h);
+	assert_int_equal(rules_scan(&h, r, "a.py", DIFF_LANG_PYTHON, text.ptr, text.len, NULL, 0, RULES_KINDS_ALL), 0);
+	assert_int_equal(h.n_warnings, 1);
+	assert_string_equal(h.warnings[0], "a.py:2: rule 'py-shell-true' stopped at the regex match limit; its "
+			    "matches on this line were skipped");
+	assert_int_equal(h.n, 1);
+	assert_string_equal(h.v[0].rule->id, "py-shell-true");
+	assert_int_equal(h.v[0].line, 3);
+	rules_hits_dispose(&h);
+	trb_buf_dispose(&text);
+	rules_free(r);
+}
+
+/* A warning about a file with a very long name is still a warning, not a failed scan. */
+static void test_a_long_path_in_a_warning(void **state)
+{
+	struct config *c = NULL;
+	struct rules *r = NULL;
+	struct rules_hits h;
+	struct trb_buf path = TRB_BUF_INIT(TRB_LIMIT_FILE);
+	const char *text = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\n";
+	int i;
+
+	(void)state;
+	assert_int_equal(config_new_default(&c), 0);
+	add_rule(c, "redos", "(a+)+$", NULL, NULL);
+	assert_int_equal(rules_new(&r, c), 0);
+	for (i = 0; i < 7000; i++)
+		trb_buf_puts(&path, "directory/");
+	trb_buf_puts(&path, "a.txt");
+	rules_hits_init(&h);
+	assert_int_equal(rules_scan(&h, r, path.ptr, DIFF_LANG_NONE, text, strlen(text), NULL, 0, RULES_KINDS_ALL), 0);
+	assert_int_equal(h.n_warnings, 1);
+	assert_int_equal(strncmp(h.warnings[0], path.ptr, path.len), 0);
+	assert_string_equal(h.warnings[0] + path.len, ":1: rule 'redos' stopped at the regex match limit; its matches "
+			    "on this line were skipped");
+	rules_hits_dispose(&h);
+	trb_buf_dispose(&path);
 	rules_free(r);
 	config_free(c);
 }
@@ -748,7 +846,7 @@ static void test_a_file_full_of_secrets_is_capped(void **state)
 	for (i = 0; i < 6000; i++)
 		trb_buf_printf(&text, "t%d = '%s'; token = 'ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n", i, github());
 	rules_hits_init(&h);
-	assert_int_equal(rules_scan(&h, r, "dump.py", DIFF_LANG_PYTHON, text.ptr, text.len, NULL, 0), 0);
+	assert_int_equal(rules_scan(&h, r, "dump.py", DIFF_LANG_PYTHON, text.ptr, text.len, NULL, 0, RULES_KINDS_ALL), 0);
 	assert_int_equal(h.n, 4096);
 	assert_int_equal(h.n_warnings, 1);
 	assert_non_null(strstr(h.warnings[0], "dump.py: more than 20000 matches (4096 secrets)"));
@@ -770,12 +868,102 @@ static void test_hostile_text_is_handled(void **state)
 
 	(void)state;
 	rules_hits_init(&h);
-	assert_int_equal(rules_scan(&h, r, "a.py", DIFF_LANG_PYTHON, text, sizeof(text) - 1, NULL, 0), 0);
-	assert_int_equal(rules_scan(&h, r, "a.py", DIFF_LANG_PYTHON, "", 0, NULL, 0), 0);
+	assert_int_equal(rules_scan(&h, r, "a.py", DIFF_LANG_PYTHON, text, sizeof(text) - 1, NULL, 0, RULES_KINDS_ALL), 0);
+	assert_int_equal(rules_scan(&h, r, "a.py", DIFF_LANG_PYTHON, "", 0, NULL, 0, RULES_KINDS_ALL), 0);
 	assert_int_equal(rules_redact(&out, r, text, sizeof(text) - 1), 0);
 	assert_int_equal(out.len, sizeof(text) - 1);
 	rules_hits_dispose(&h);
 	trb_buf_dispose(&out);
+	rules_free(r);
+}
+
+/* One 400 KB added line of each shape that used to cost work in the square of its length (10 to
+ * 30 s each; bench/rules_speed.sh times them): the scan and the redaction finish and find nothing. */
+static void test_long_hostile_lines_are_linear(void **state)
+{
+	struct rules *r = builtins();
+	static const struct {
+		const char *path, *head, *unit;
+	} shapes[] = {
+		/* 40-character tokens with no AWS context: each is a rejected AWS secret candidate */
+		{"a.txt", "", NULL},
+		/* one quote, then escaped quotes: a literal that never closes */
+		{"a.js", "\"", "\\\""},
+		/* calls inside an unclosed string: each is a rejected API candidate */
+		{"a.c", "x = \"", "system( "},
+	};
+	size_t k, i;
+
+	(void)state;
+	for (k = 0; k < sizeof(shapes) / sizeof(shapes[0]); k++) {
+		struct trb_buf text = TRB_BUF_INIT(TRB_LIMIT_FILE), out = TRB_BUF_INIT(TRB_LIMIT_FILE);
+		struct rules_hits h;
+		trb_buf_puts(&text, shapes[k].head);
+		while (text.len < 400000) {
+			if (shapes[k].unit) {
+				trb_buf_puts(&text, shapes[k].unit);
+				continue;
+			}
+			/* no w or y: neither "aws" nor "key" appears by chance */
+			for (i = 0; i < 40; i++)
+				trb_buf_putc(&text, rnd_char("ABCDEFGHIJKLMNOPQRSTUVXZabcdefghijklmnopqrstuvxz0123456789"));
+			trb_buf_putc(&text, ' ');
+		}
+		trb_buf_putc(&text, '\n');
+		assert_int_equal(trb_buf_error(&text), 0);
+		rules_hits_init(&h);
+		assert_int_equal(rules_scan(&h, r, shapes[k].path, diff_lang_of_path(shapes[k].path), text.ptr, text.len,
+					    NULL, 0, RULES_KINDS_ALL), 0);
+		assert_int_equal(h.n, 0);
+		assert_int_equal(h.n_warnings, 0);
+		assert_int_equal(rules_redact(&out, r, text.ptr, text.len), 0);
+		assert_int_equal(out.len, text.len);
+		rules_hits_dispose(&h);
+		trb_buf_dispose(&text);
+		trb_buf_dispose(&out);
+	}
+	rules_free(r);
+}
+
+/* Files skipped for their content get the secret rules only: no hints, no meta hits, and hints
+ * cannot fill the match cap before the secret at the end is reached. */
+static void test_secret_kinds_only(void **state)
+{
+	struct rules *r = builtins();
+	struct rules_hits h;
+	struct trb_buf text = TRB_BUF_INIT(TRB_LIMIT_FILE);
+	int i;
+
+	(void)state;
+	trb_buf_puts(&text, "x = 1  # tribunal-ignore: py-eval\n");
+	for (i = 0; i < 20001; i++)
+		trb_buf_puts(&text, "y = eval(s)\n");
+	trb_buf_printf(&text, "t = '%s'\n", github());
+	rules_hits_init(&h);
+	assert_int_equal(rules_scan(&h, r, "gen.py", DIFF_LANG_PYTHON, text.ptr, text.len, NULL, 0, RULES_KINDS_SECRET),
+			 0);
+	assert_int_equal(h.n_warnings, 0);
+	assert_int_equal(h.n, 1);
+	assert_string_equal(h.v[0].rule->id, "secret-github-token");
+	assert_int_equal(h.v[0].line, 20003);
+	rules_hits_dispose(&h);
+	/* all kinds: the hints reach the cap first */
+	rules_hits_init(&h);
+	assert_int_equal(rules_scan(&h, r, "gen.py", DIFF_LANG_PYTHON, text.ptr, text.len, NULL, 0, RULES_KINDS_ALL), 0);
+	assert_int_equal(h.n_warnings, 1);
+	assert_non_null(strstr(h.warnings[0], "gen.py: more than 20000 matches"));
+	rules_hits_dispose(&h);
+	/* an ignore without a reason is a meta hit, not a secret */
+	text.len = strlen("x = 1  # tribunal-ignore: py-eval\n");
+	rules_hits_init(&h);
+	assert_int_equal(rules_scan(&h, r, "gen.py", DIFF_LANG_PYTHON, text.ptr, text.len, NULL, 0, RULES_KINDS_SECRET),
+			 0);
+	assert_int_equal(h.n, 0);
+	assert_int_equal(rules_scan(&h, r, "gen.py", DIFF_LANG_PYTHON, text.ptr, text.len, NULL, 0, RULES_KINDS_ALL), 0);
+	assert_int_equal(h.n, 1);
+	assert_string_equal(h.v[0].rule->id, "tribunal-ignore-without-reason");
+	rules_hits_dispose(&h);
+	trb_buf_dispose(&text);
 	rules_free(r);
 }
 
@@ -819,6 +1007,7 @@ int main(void)
 		cmocka_unit_test(test_only_added_lines_are_scanned),
 		cmocka_unit_test(test_secret_split_over_added_lines_is_joined),
 		cmocka_unit_test(test_private_key_needs_a_body),
+		cmocka_unit_test(test_snippet_deep_in_a_key_block_is_masked),
 		cmocka_unit_test(test_generic_assignment_filters),
 		cmocka_unit_test(test_api_rules_follow_the_language),
 		cmocka_unit_test(test_hint_or_finding),
@@ -832,8 +1021,12 @@ int main(void)
 		cmocka_unit_test(test_policy_rule_paths_and_languages),
 		cmocka_unit_test(test_policy_rule_errors_name_the_rule),
 		cmocka_unit_test(test_catastrophic_pattern_stops_at_the_limit),
+		cmocka_unit_test(test_a_limit_skips_only_its_line),
+		cmocka_unit_test(test_a_long_path_in_a_warning),
 		cmocka_unit_test(test_a_file_full_of_secrets_is_capped),
 		cmocka_unit_test(test_hostile_text_is_handled),
+		cmocka_unit_test(test_long_hostile_lines_are_linear),
+		cmocka_unit_test(test_secret_kinds_only),
 		cmocka_unit_test(test_every_builtin_is_documented_and_well_formed),
 	};
 
