@@ -4,6 +4,9 @@
 #   sh bench/rules_speed.sh [BUILD_DIR] [LINES]       (after `make BUILD=build/rules`)
 # Both read the same files from a temporary directory; every line counts as added. Each tool runs
 # RUNS times (default 5) and the best wall time counts. Target: ratio <= 2.0.
+# Then single hostile lines of 400 KB and 4 MB that once cost time in the square of their length
+# (tests/unit/test_rules.c checks they finish): scan and redact each. Target: < 0.1 s at 400 KB,
+# < 2 s at 4 MB.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-build/rules}
@@ -138,3 +141,28 @@ printf 'input: %d added lines (%d bytes) in %d files; %d rules with patterns\n' 
 printf 'tribunal rules: %.3f s (%s)\n' "$t_rules" "$hits"
 printf 'grep -P, one alternation: %.3f s (%d matching lines)\n' "$t_grep" "$glines"
 printf 'ratio tribunal / grep: %.2f (target <= 2.0)\n' "$(echo "$t_rules / $t_grep" | bc -l)"
+
+# ---- one long hostile line: scan and redact, best of RUNS ------------------------------------------
+mkdir -p "$WORK/long"
+python3 - "$WORK/long" <<'PY'
+import os, random, sys
+out, R = sys.argv[1], random.Random(400)
+# no w or y: neither "aws" nor "key" appears by chance, so every token is a rejected candidate
+alpha = "ABCDEFGHIJKLMNOPQRSTUVXZabcdefghijklmnopqrstuvxz0123456789"
+for size, tag in ((400000, "400k"), (4000000, "4m")):
+    toks, n = [], 0
+    while n < size:
+        toks.append("".join(R.choice(alpha) for _ in range(40)))
+        n += 41
+    shapes = {"tokens.txt": " ".join(toks)[:size],         # AWS-secret candidates without context
+              "quotes.js": '"' + '\\"' * (size // 2),      # a literal that never closes
+              "calls.c": 'x = "' + "system( " * (size // 8)}  # API candidates inside a string
+    for name, text in shapes.items():
+        with open(os.path.join(out, f"{tag}-{name}"), "w") as fh:
+            fh.write(text + "\n")
+PY
+for f in "$WORK"/long/400k-* "$WORK"/long/4m-*; do
+	t_scan=$(best "$WORK/driver" scan --quiet "$f")
+	t_red=$(best "$WORK/driver" redact "$f")
+	printf 'long line %-16s scan %.3f s, redact %.3f s\n' "$(basename "$f")" "$t_scan" "$t_red"
+done
