@@ -42,21 +42,16 @@ void render_untrusted(struct trb_buf *b, const char *text, size_t len, const cha
 	trb_buf_dispose(&clean);
 }
 
-int render_file_text(struct render_file *out, git_repository *repo, const struct diff_file *f,
-		     const struct rules *rules)
+int render_file_from_text(struct render_file *out, const char *text, size_t len, const struct rules *rules)
 {
-	git_blob *blob = NULL;
 	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_FILE);
-	int error = 0;
+	int error;
 
 	memset(out, 0, sizeof(*out));
-	if (git_blob_lookup(&blob, repo, &f->new_oid) < 0)
-		return trb_err_set(TRB_ERROR, "cannot read %s", f->path);
 	if (rules)
-		error = rules_redact(&b, rules, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+		error = rules_redact(&b, rules, text, len);
 	else
-		error = trb_buf_put(&b, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-	git_blob_free(blob);
+		error = trb_buf_put(&b, text, len);
 	if (error < 0 || (error = trb_buf_error(&b)) < 0) {
 		trb_buf_dispose(&b);
 		return error;
@@ -65,7 +60,23 @@ int render_file_text(struct render_file *out, git_repository *repo, const struct
 	if (!(out->text = trb_buf_detach(&b)))
 		return trb_err_oom();
 	/* redaction keeps the line count: the diff's line index still applies */
-	return diff_line_index(&out->off, &out->n_lines, out->text, out->len);
+	if ((error = diff_line_index(&out->off, &out->n_lines, out->text, out->len)) < 0)
+		render_file_dispose(out);
+	return error;
+}
+
+int render_file_text(struct render_file *out, git_repository *repo, const struct diff_file *f,
+		     const struct rules *rules)
+{
+	git_blob *blob = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (git_blob_lookup(&blob, repo, &f->new_oid) < 0)
+		return trb_err_set(TRB_ERROR, "cannot read %s", f->path);
+	error = render_file_from_text(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), rules);
+	git_blob_free(blob);
+	return error;
 }
 
 void render_file_dispose(struct render_file *rf)
@@ -97,7 +108,7 @@ void render_lines(struct trb_buf *b, const struct render_file *rf, const struct 
  * body lines, which no rule recognises without the BEGIN line above them. */
 struct render_diff {
 	struct render_file head;
-	struct render_file base;    /* only text and len are set; empty for an added file */
+	struct render_file base;    /* empty for an added file */
 	git_patch *patch;           /* borrows head.text and base.text */
 };
 
@@ -120,22 +131,9 @@ static int render_diff_file(struct render_diff *out, git_repository *repo, const
 	if ((error = render_file_text(&out->head, repo, f, rules)) < 0)
 		goto done;
 	if (!git_oid_is_zero(&f->old_oid) && f->status != DIFF_STATUS_ADDED && git_blob_lookup(&old, repo, &f->old_oid) == 0 &&
-	    !diff_is_binary(git_blob_rawcontent(old), (size_t)git_blob_rawsize(old))) {
-		struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_FILE);
-		if (rules)
-			error = rules_redact(&b, rules, git_blob_rawcontent(old), (size_t)git_blob_rawsize(old));
-		else
-			error = trb_buf_put(&b, git_blob_rawcontent(old), (size_t)git_blob_rawsize(old));
-		if (error < 0 || (error = trb_buf_error(&b)) < 0) {
-			trb_buf_dispose(&b);
-			goto done;
-		}
-		out->base.len = b.len;
-		if (!(out->base.text = trb_buf_detach(&b))) {
-			error = trb_err_oom();
-			goto done;
-		}
-	}
+	    !diff_is_binary(git_blob_rawcontent(old), (size_t)git_blob_rawsize(old)) &&
+	    (error = render_file_from_text(&out->base, git_blob_rawcontent(old), (size_t)git_blob_rawsize(old), rules)) < 0)
+		goto done;
 	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
 	o.context_lines = 0;
 	o.flags = GIT_DIFF_FORCE_TEXT;

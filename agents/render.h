@@ -19,6 +19,11 @@ struct render_file {
 	uint32_t n_lines;
 };
 
+/* Any text that goes to a model as a file (a head file, a patched file): redacted when rules is
+ * not NULL, then indexed. Returns 0, TRB_ENOMEM, or TRB_ELIMIT when it holds more secrets than
+ * can be redacted (nothing may be sent then). */
+int render_file_from_text(struct render_file *out, const char *text, size_t len, const struct rules *rules);
+/* The same for the head side of a changed file; TRB_ERROR when its blob cannot be read. */
 int render_file_text(struct render_file *out, git_repository *repo, const struct diff_file *f,
 		     const struct rules *rules);
 void render_file_dispose(struct render_file *rf);

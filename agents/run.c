@@ -750,50 +750,27 @@ static int candidate_message(struct trb_buf *b, struct run *r, size_t cand, cons
 	struct render_file rf = {0};
 	const struct diff_file *df = NULL;
 	size_t i;
-	int error;
+	int error = 0;
 
 	for (i = 0; i < r->o->diff->n_files; i++)
 		if (strcmp(r->o->diff->files[i].path, f->path) == 0)
 			df = &r->o->diff->files[i];
+	/* every file is redacted like the rest: the patched one is repository code too, and a claim
+	 * whose code cannot be redacted is not sent at all (not sent without its code) */
 	if (patched) {
-		/* the patched file is repository code too: redacted like the rest */
-		struct trb_buf t = TRB_BUF_INIT(TRB_LIMIT_FILE);
-		if (r->o->rules)
-			error = rules_redact(&t, r->o->rules, r->cs[cand].patched, r->cs[cand].patched_len);
-		else
-			error = trb_buf_put(&t, r->cs[cand].patched, r->cs[cand].patched_len);
-		if (error < 0 || (error = trb_buf_error(&t)) < 0) {
-			trb_buf_dispose(&t);
-			return error;
-		}
-		rf.len = t.len;
-		if (!(rf.text = trb_buf_detach(&t)))
-			return TRB_ENOMEM;
-		if ((error = diff_line_index(&rf.off, &rf.n_lines, rf.text, rf.len)) < 0) {
-			render_file_dispose(&rf);
-			return error;
-		}
+		error = render_file_from_text(&rf, r->cs[cand].patched, r->cs[cand].patched_len, r->o->rules);
 	} else if (df && !df->skip) {
-		if ((error = render_file_text(&rf, r->tools.repo, df, r->o->rules)) < 0)
-			return error;
+		error = render_file_text(&rf, r->tools.repo, df, r->o->rules);
 	} else {
 		/* a file outside the diff (the finder followed a flow there): read it from the tree */
 		git_blob *blob = NULL;
-		if (!agents_head_file(&blob, &r->tools, f->path)) {
-			struct trb_buf t = TRB_BUF_INIT(TRB_LIMIT_FILE);
-			if (r->o->rules)
-				rules_redact(&t, r->o->rules, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-			else
-				trb_buf_put(&t, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-			git_blob_free(blob);
-			rf.len = t.len;
-			rf.text = trb_buf_detach(&t);
-			if (rf.text && diff_line_index(&rf.off, &rf.n_lines, rf.text, rf.len) < 0) {
-				render_file_dispose(&rf);
-				return TRB_ENOMEM;
-			}
-		}
+		if (!agents_head_file(&blob, &r->tools, f->path))
+			error = render_file_from_text(&rf, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+						      r->o->rules);
+		git_blob_free(blob);
 	}
+	if (error < 0)
+		return error;
 	if (patched)
 		trb_buf_puts(b, "A fix was proposed for the claim below. The code shown is the file AFTER the fix. "
 				"Judge whether the vulnerability is still present in the patched code: answer "

@@ -1,7 +1,8 @@
 # What must never leave the machine, even when a model asks for it or points at it: a
 # never_send file named in a finding (it would go to the verifier), a secret in the patched code
 # sent for re-verification, a private key whose body alone changes (a rotation: the diff hunk has
-# no BEGIN line). And a model cannot talk a deterministic finding down.
+# no BEGIN line), a claim about a file with more secrets than can be redacted (not sent without
+# its code either). And a model cannot talk a deterministic finding down.
 . tests/integration/lib.sh
 
 R=$TMP/repo
@@ -24,6 +25,14 @@ PY
 mkdir -p "$R/deploy"
 pem 1 > "$R/deploy/server.pem"
 cp "$R/deploy/server.pem" "$TMP/old.pem"
+# outside the merge request: more tokens than redaction handles
+python3 - "$R/tokens.py" <<'PY'
+import random, string, sys
+r = random.Random(3)
+with open(sys.argv[1], "w") as f:
+    for i in range(4100):
+        f.write('T%d = "ghp_%s"\n' % (i, "".join(r.choice(string.ascii_letters + string.digits) for _ in range(36))))
+PY
 commit "$R" base
 pem 2 > "$R/deploy/server.pem"
 TOKEN="ghp_$(head -c 400 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 36)"
@@ -45,6 +54,8 @@ findings = [
      "severity": "low", "confidence": 0.9, "title": "only a test fixture token", "description": "harmless"},
     {"path": "app.py", "start_line": 4, "end_line": 4, "category": "sql-injection", "severity": "high",
      "confidence": 0.9, "title": "SQL injection in lookup", "description": "q is concatenated"},
+    {"path": "tokens.py", "start_line": 2, "end_line": 2, "category": "hardcoded-secret", "severity": "high",
+     "confidence": 0.9, "title": "token table", "description": "d"},
 ]
 ok = {"verdict": "confirmed", "exploitable": True, "mitigated": False, "consistent": True, "severity": "low",
       "confidence": 0.9, "reason": "r"}
@@ -88,6 +99,16 @@ jq -e '[.findings[] | select(.cwe == "CWE-798" and .path == "app.py")] | length 
 	|| die "the model talked the leaked token down: $(jq -c '[.findings[] | {path, cwe, severity, status, gating}]' "$F")"
 jq -e '.findings[] | select(.title == "SQL injection in lookup") | .patch.reverified == true' "$F" >/dev/null \
 	|| die "the SQL injection patch: $(jq -c '.findings[] | .patch' "$F")"
+# a claim whose code cannot be redacted is not sent on its own: it stays unverified
+python3 - "$TMP/fake.log" <<'PY' || die "the claim about tokens.py went to the verifier without its code"
+import json, sys
+for line in open(sys.argv[1]):
+    body = json.loads(json.loads(line)["body"])
+    if "tribunal's verifier" in json.dumps(body.get("system")) and "token table" in json.dumps(body["messages"]):
+        sys.exit(1)
+PY
+jq -e '.findings[] | select(.title == "token table") | .status == "unverified"' "$F" >/dev/null \
+	|| die "the claim about tokens.py: $(jq -c '.findings[] | select(.title == "token table")' "$F")"
 # tool output is wrapped in the nonce delimiters too
 python3 - "$TMP/fake.log" <<'PY' || die "a tool result is not inside the untrusted delimiters"
 import json, sys
