@@ -101,7 +101,9 @@ int agents_patch_apply(char **patched, size_t *patched_len, struct agents_tools 
 void agents_cache_key(char key[65], const char *const *parts, size_t n);
 /* Reads the entry for key; NULL when absent, unreadable, foreign (other key) or not JSON. */
 cJSON *agents_cache_get(const char *dir, const char *kind, const char *key);
-/* Writes the entry atomically; failures are ignored (a cache is an optimization). */
+/* Writes the entry atomically into dir, which must exist (cmd/scan makes and checks it once); a
+ * link planted at the entry's name is replaced, never written through. Failures are ignored (a
+ * cache is an optimization). */
 void agents_cache_put(const char *dir, const char *kind, const char *key, cJSON *payload);
 
 #endif

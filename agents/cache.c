@@ -4,11 +4,8 @@
  * key: a corrupt or foreign file is ignored, never believed. */
 #include "agents/agents_int.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/err.h"
@@ -67,22 +64,6 @@ done:
 	return payload;
 }
 
-static void mkdirs(const char *dir)
-{
-	char *p = strdup(dir), *s;
-
-	if (!p)
-		return;
-	for (s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = '\0';
-			mkdir(p, 0755);
-			*s = '/';
-		}
-	mkdir(p, 0755);
-	free(p);
-}
-
 void agents_cache_put(const char *dir, const char *kind, const char *key, cJSON *payload)
 {
 	struct trb_buf path = TRB_BUF_INIT(4096), tmp = TRB_BUF_INIT(4096);
@@ -98,11 +79,12 @@ void agents_cache_put(const char *dir, const char *kind, const char *key, cJSON 
 	cJSON_AddItemReferenceToObject(root, "payload", payload);
 	if (!(text = cJSON_PrintUnformatted(root)) || strlen(text) > CACHE_MAX_BYTES)
 		goto done;
-	mkdirs(dir);
 	if (entry_path(&path, dir, kind, key) < 0)
 		goto done;
 	trb_buf_printf(&tmp, "%s.%ld.tmp", trb_buf_cstr(&path), (long)getpid());
-	if (trb_buf_error(&tmp) < 0 || trb_dir_check(dir) < 0 || !(f = trb_fopen_new(trb_buf_cstr(&tmp))))
+	/* the directory was made and checked once, by cmd/scan; the file itself may be a planted
+	 * link: trb_fopen_new never follows one */
+	if (trb_buf_error(&tmp) < 0 || !(f = trb_fopen_new(trb_buf_cstr(&tmp))))
 		goto done;
 	{
 		bool ok = fputs(text, f) >= 0;

@@ -274,6 +274,44 @@ static char *secrets_tool(struct secrets_ctx *c, const char *name, const char *j
 	return trb_buf_detach(&out);
 }
 
+static void test_cache_writes_never_follow_a_planted_link(void **state)
+{
+	char dir[] = "/tmp/tribunal-cache-XXXXXX", key[65], path[4096], victim[4096], missing[4200];
+	const char *parts[] = {"verdict", "hash", "model"};
+	cJSON *payload = cJSON_Parse("{\"verdict\": \"rejected\"}"), *got;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	agents_cache_key(key, parts, 3);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	f = fopen(victim, "w");
+	fputs("untouched", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/verdict-%s.json", dir, key);
+	assert_int_equal(symlink(victim, path), 0);
+	agents_cache_put(dir, "verdict", key, payload);
+	{
+		char buf[32] = "";
+		f = fopen(victim, "r");
+		assert_non_null(fgets(buf, sizeof(buf), f));
+		fclose(f);
+		assert_string_equal(buf, "untouched");
+	}
+	got = agents_cache_get(dir, "verdict", key);
+	assert_non_null(got);
+	cJSON_Delete(got);
+	/* the directory is the caller's to make: a write into a missing one is dropped */
+	snprintf(missing, sizeof(missing), "%s/no/such/dir", dir);
+	agents_cache_put(missing, "verdict", key, payload);
+	snprintf(missing, sizeof(missing), "%s/no", dir);
+	assert_int_not_equal(access(missing, F_OK), 0);
+	unlink(path);
+	unlink(victim);
+	rmdir(dir);
+	cJSON_Delete(payload);
+}
+
 static void test_read_file_inside_a_key_block_shows_no_key_line(void **state)
 {
 	struct secrets_ctx *c = *state;
@@ -537,6 +575,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_patches_are_normalized_and_applied_in_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_patches_are_refused_with_a_reason, setup, teardown),
 		cmocka_unit_test(test_cache_trusts_only_its_own_entries),
+		cmocka_unit_test(test_cache_writes_never_follow_a_planted_link),
 		cmocka_unit_test_setup_teardown(test_read_file_inside_a_key_block_shows_no_key_line, setup_secrets,
 						teardown_secrets),
 		cmocka_unit_test_setup_teardown(test_search_code_cannot_find_key_bytes, setup_secrets, teardown_secrets),
