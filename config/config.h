@@ -151,9 +151,19 @@ extern const char *const config_categories[];
 extern const size_t config_n_categories;
 /* True when a finding of this category / CWE is switched off by the policy. */
 bool config_category_disabled(const struct config *c, const char *category, const char *cwe);
-/* Languages a custom rule can name. */
+/* Languages a custom rule can name: the canonical names, "other" (no known language) last. */
 extern const char *const config_languages[];
 extern const size_t config_n_languages;
+/* The canonical name for a language name or alias ("js", "py", "c++", "text"...), any case;
+ * NULL when unknown. The loader stores canonical names only. */
+const char *config_language_name(const char *name);
+
+/* PCRE2 compile options of the policy's rule patterns, for the loader (`policy check`) and for
+ * rules/ (`scan`) alike, so a pattern valid for one is valid for the other. Expands to PCRE2
+ * names: include <pcre2.h> where it is used. MULTILINE: a subject is a run of added lines and
+ * ^/$ mean a line's ends. NEVER_UTF: repository text need not be UTF-8, and (*UTF) would make an
+ * invalid byte an error. NEVER_BACKSLASH_C: \C could split a character. */
+#define CONFIG_RULE_PCRE2_OPTIONS (PCRE2_MULTILINE | PCRE2_NEVER_UTF | PCRE2_NEVER_BACKSLASH_C)
 
 /* True when the path passes paths.include and is not in paths.exclude. */
 bool config_path_included(const struct config *c, const char *path);

@@ -15,6 +15,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "util/array.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/escape.h"
@@ -28,13 +29,36 @@ const char *const config_categories[] = {
 	"open-redirect", "business-logic", "insecure-default", "information-disclosure", "dos",
 	"dangerous-api", "other",
 };
-const size_t config_n_categories = sizeof(config_categories) / sizeof(config_categories[0]);
+const size_t config_n_categories = TRB_ARRAY_LEN(config_categories);
 
 const char *const config_languages[] = {
 	"c", "cpp", "go", "java", "kotlin", "javascript", "typescript", "rust", "php", "csharp", "swift",
-	"scala", "python", "ruby", "shell", "sql",
+	"scala", "python", "ruby", "shell", "sql", "other",
 };
-const size_t config_n_languages = sizeof(config_languages) / sizeof(config_languages[0]);
+const size_t config_n_languages = TRB_ARRAY_LEN(config_languages);
+
+/* Short and common names, as docs/rules.md lists them. */
+static const struct {
+	const char *alias, *name;
+} language_aliases[] = {
+	{"js", "javascript"}, {"jsx", "javascript"}, {"node", "javascript"}, {"ts", "typescript"},
+	{"tsx", "typescript"}, {"py", "python"}, {"rb", "ruby"}, {"sh", "shell"}, {"bash", "shell"},
+	{"zsh", "shell"}, {"c++", "cpp"}, {"cxx", "cpp"}, {"golang", "go"}, {"kt", "kotlin"},
+	{"cs", "csharp"}, {"c#", "csharp"}, {"rs", "rust"}, {"none", "other"}, {"text", "other"},
+};
+
+const char *config_language_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < config_n_languages; i++)
+		if (strcasecmp(name, config_languages[i]) == 0)
+			return config_languages[i];
+	for (i = 0; i < TRB_ARRAY_LEN(language_aliases); i++)
+		if (strcasecmp(name, language_aliases[i].alias) == 0)
+			return language_aliases[i].name;
+	return NULL;
+}
 
 struct loader {
 	yaml_document_t doc;
@@ -57,14 +81,16 @@ static void diag_at(struct config_diags *d, size_t line, size_t col, bool warnin
 {
 	struct config_diag *v;
 
-	if (d->n > CONFIG_MAX_DIAGS) {
-		d->errors += !warning;
-		return;
-	}
 	if (d->n == CONFIG_MAX_DIAGS) {
 		warning = false;
 		msg = "too many problems; stopping here";
 	}
+	/* counted before anything is allocated: an invalid policy must not load because its
+	 * message could not be kept */
+	if (!warning)
+		d->errors++;
+	if (d->n > CONFIG_MAX_DIAGS)
+		return;
 	if (!(v = realloc(d->v, (d->n + 1) * sizeof(*v))))
 		return;
 	d->v = v;
@@ -75,8 +101,6 @@ static void diag_at(struct config_diags *d, size_t line, size_t col, bool warnin
 	if (!v[d->n].msg)
 		return;
 	d->n++;
-	if (!warning)
-		d->errors++;
 }
 
 static void diag(struct loader *l, const yaml_node_t *n, bool warning, const char *fmt, ...)
@@ -324,7 +348,7 @@ static bool want_severity(struct loader *l, const yaml_node_t *n, const char *ke
 	static const char *const names[] = {"low", "medium", "high", "critical", "none"};
 	int v;
 
-	if (!want_enum(l, n, key, names, allow_none ? 5 : 4, &v))
+	if (!want_enum(l, n, key, names, TRB_ARRAY_LEN(names) - !allow_none, &v))
 		return false;
 	*out = v == 4 ? TRB_SEV_NONE : (trb_sev_t)v;
 	return true;
@@ -395,7 +419,9 @@ static bool check_language(struct loader *l, const yaml_node_t *n, const char *k
 {
 	int v;
 
-	return want_enum(l, n, key, config_languages, config_n_languages, &v);
+	if (n->type == YAML_SCALAR_NODE && !is_null(n) && config_language_name(scalar(n)))
+		return true;
+	return want_enum(l, n, key, config_languages, config_n_languages, &v);   /* says what is wrong */
 }
 
 /* ---- mappings ------------------------------------------------------------------------------- */
@@ -420,7 +446,7 @@ static void walk(struct loader *l, yaml_node_t *map, const char *where, const st
 		     is_null(map) ? "nothing" : kind_name(map));
 		return;
 	}
-	for (i = 0; i < n && i < 32; i++)
+	for (i = 0; i < n && i < TRB_ARRAY_LEN(names); i++)
 		names[i] = fields[i].name;
 	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top && !l->too_big; p++) {
 		yaml_node_t *k = node(l, p->key), *v = node(l, p->value);
@@ -448,7 +474,7 @@ static void walk(struct loader *l, yaml_node_t *map, const char *where, const st
 			if (strcmp(fields[i].name, key) == 0)
 				break;
 		if (i == n) {
-			const char *guess = closest(key, names, n < 32 ? n : 32);
+			const char *guess = closest(key, names, n < TRB_ARRAY_LEN(names) ? n : TRB_ARRAY_LEN(names));
 			if (guess)
 				diag(l, k, false, "unknown key '%s' (did you mean '%s'?)", path, guess);
 			else
@@ -479,7 +505,7 @@ static void f_mode(struct loader *l, const char *k, yaml_node_t *v, void *t)
 	static const char *const names[] = {"block", "comment", "monitor"};
 	int x;
 
-	if (want_enum(l, v, k, names, 3, &x))
+	if (want_enum(l, v, k, names, TRB_ARRAY_LEN(names), &x))
 		C(t)->mode = (config_mode_t)x;
 }
 
@@ -512,7 +538,7 @@ static const struct field gate_fields[] = {
 
 static void f_gate(struct loader *l, const char *k, yaml_node_t *v, void *t)
 {
-	walk(l, v, k, gate_fields, sizeof(gate_fields) / sizeof(gate_fields[0]), t);
+	walk(l, v, k, gate_fields, TRB_ARRAY_LEN(gate_fields), t);
 }
 
 static void mf_sev(struct loader *l, const char *k, yaml_node_t *v, void *t, trb_sev_t s)
@@ -533,7 +559,7 @@ static const struct field max_findings_fields[] = {
 
 static void f_max_findings(struct loader *l, const char *k, yaml_node_t *v, void *t)
 {
-	walk(l, v, k, max_findings_fields, 4, t);
+	walk(l, v, k, max_findings_fields, TRB_ARRAY_LEN(max_findings_fields), t);
 }
 
 static void f_include(struct loader *l, const char *k, yaml_node_t *v, void *t)
@@ -550,7 +576,7 @@ static const struct field paths_fields[] = {{"include", f_include}, {"exclude", 
 
 static void f_paths(struct loader *l, const char *k, yaml_node_t *v, void *t)
 {
-	walk(l, v, k, paths_fields, 2, t);
+	walk(l, v, k, paths_fields, TRB_ARRAY_LEN(paths_fields), t);
 }
 
 static void f_context_lines(struct loader *l, const char *k, yaml_node_t *v, void *t)
@@ -573,7 +599,7 @@ static void a_provider(struct loader *l, const char *k, yaml_node_t *v, void *t)
 	static const char *const names[] = {"anthropic", "openai"};
 	int x;
 
-	if (want_enum(l, v, k, names, 2, &x))
+	if (want_enum(l, v, k, names, TRB_ARRAY_LEN(names), &x))
 		((struct config_agent *)t)->provider = (config_provider_t)x;
 }
 
@@ -652,18 +678,18 @@ static const struct field patcher_fields[] = {AGENT_COMMON, {"min_severity", a_m
 
 static void ag_finder(struct loader *l, const char *k, yaml_node_t *v, void *t)
 {
-	walk(l, v, k, finder_fields, sizeof(finder_fields) / sizeof(finder_fields[0]), &C(t)->agents[CONFIG_AGENT_FINDER]);
+	walk(l, v, k, finder_fields, TRB_ARRAY_LEN(finder_fields), &C(t)->agents[CONFIG_AGENT_FINDER]);
 }
 
 static void ag_verifier(struct loader *l, const char *k, yaml_node_t *v, void *t)
 {
-	walk(l, v, k, verifier_fields, sizeof(verifier_fields) / sizeof(verifier_fields[0]),
+	walk(l, v, k, verifier_fields, TRB_ARRAY_LEN(verifier_fields),
 	     &C(t)->agents[CONFIG_AGENT_VERIFIER]);
 }
 
 static void ag_patcher(struct loader *l, const char *k, yaml_node_t *v, void *t)
 {
-	walk(l, v, k, patcher_fields, sizeof(patcher_fields) / sizeof(patcher_fields[0]),
+	walk(l, v, k, patcher_fields, TRB_ARRAY_LEN(patcher_fields),
 	     &C(t)->agents[CONFIG_AGENT_PATCHER]);
 }
 
@@ -671,7 +697,7 @@ static const struct field agents_fields[] = {{"finder", ag_finder}, {"verifier",
 
 static void f_agents(struct loader *l, const char *k, yaml_node_t *v, void *t)
 {
-	walk(l, v, k, agents_fields, 3, t);
+	walk(l, v, k, agents_fields, TRB_ARRAY_LEN(agents_fields), t);
 }
 
 /* budget */
@@ -711,7 +737,7 @@ static const struct field budget_fields[] = {
 
 static void f_budget(struct loader *l, const char *k, yaml_node_t *v, void *t)
 {
-	walk(l, v, k, budget_fields, sizeof(budget_fields) / sizeof(budget_fields[0]), t);
+	walk(l, v, k, budget_fields, TRB_ARRAY_LEN(budget_fields), t);
 }
 
 static void f_on_error(struct loader *l, const char *k, yaml_node_t *v, void *t)
@@ -719,7 +745,7 @@ static void f_on_error(struct loader *l, const char *k, yaml_node_t *v, void *t)
 	static const char *const names[] = {"pass", "fail"};
 	int x;
 
-	if (want_enum(l, v, k, names, 2, &x))
+	if (want_enum(l, v, k, names, TRB_ARRAY_LEN(names), &x))
 		C(t)->on_error = (config_on_error_t)x;
 }
 
@@ -737,7 +763,7 @@ static const struct field privacy_fields[] = {{"never_send", p_never_send}};
 
 static void f_privacy(struct loader *l, const char *k, yaml_node_t *v, void *t)
 {
-	walk(l, v, k, privacy_fields, 1, t);
+	walk(l, v, k, privacy_fields, TRB_ARRAY_LEN(privacy_fields), t);
 }
 
 static void c_enable(struct loader *l, const char *k, yaml_node_t *v, void *t)
@@ -754,7 +780,7 @@ static const struct field categories_fields[] = {{"enable", c_enable}, {"disable
 
 static void f_categories(struct loader *l, const char *k, yaml_node_t *v, void *t)
 {
-	walk(l, v, k, categories_fields, 2, t);
+	walk(l, v, k, categories_fields, TRB_ARRAY_LEN(categories_fields), t);
 }
 
 /* lists of mappings: instructions, rules, suppressions */
@@ -802,8 +828,8 @@ static void r_pattern(struct loader *l, const char *k, yaml_node_t *v, void *t)
 		diag(l, v, false, "%s: patterns are limited to 4096 characters", k);
 		return;
 	}
-	re = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C,
-			   &code, &off, NULL);
+	re = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED, CONFIG_RULE_PCRE2_OPTIONS, &code, &off,
+			   NULL);
 	if (re) {
 		pcre2_code_free(re);
 		return;
@@ -846,7 +872,23 @@ static void r_paths(struct loader *l, const char *k, yaml_node_t *v, void *t)
 
 static void r_languages(struct loader *l, const char *k, yaml_node_t *v, void *t)
 {
-	want_strv(l, v, k, &((struct config_rule *)t)->languages, check_language);
+	struct config_strv *sv = &((struct config_rule *)t)->languages;
+	const char *name;
+	char *copy;
+	size_t i;
+
+	want_strv(l, v, k, sv, check_language);
+	/* aliases are stored by their canonical name: rules/ and `policy show` know only those */
+	for (i = 0; i < sv->n; i++) {
+		if (!(name = config_language_name(sv->v[i])) || strcmp(name, sv->v[i]) == 0)
+			continue;
+		if (!(copy = strdup(name))) {
+			l->oom = true;
+			return;
+		}
+		free(sv->v[i]);
+		sv->v[i] = copy;
+	}
 }
 
 static void r_standalone(struct loader *l, const char *k, yaml_node_t *v, void *t)
@@ -1022,7 +1064,7 @@ static void finish_suppression(struct loader *l, yaml_node_t *n, const char *whe
 
 static void f_instructions(struct loader *l, const char *k, yaml_node_t *v, void *t)
 {
-	walk_list(l, v, k, instruction_fields, 2, (void **)&C(t)->instructions, &C(t)->n_instructions,
+	walk_list(l, v, k, instruction_fields, TRB_ARRAY_LEN(instruction_fields), (void **)&C(t)->instructions, &C(t)->n_instructions,
 		  sizeof(struct config_instruction), finish_instruction);
 }
 
@@ -1030,7 +1072,7 @@ static void f_rules(struct loader *l, const char *k, yaml_node_t *v, void *t)
 {
 	size_t i, j;
 
-	walk_list(l, v, k, rule_fields, sizeof(rule_fields) / sizeof(rule_fields[0]), (void **)&C(t)->rules,
+	walk_list(l, v, k, rule_fields, TRB_ARRAY_LEN(rule_fields), (void **)&C(t)->rules,
 		  &C(t)->n_rules, sizeof(struct config_rule), finish_rule);
 	for (i = 0; i < C(t)->n_rules; i++)
 		for (j = 0; j < i; j++)
@@ -1041,7 +1083,7 @@ static void f_rules(struct loader *l, const char *k, yaml_node_t *v, void *t)
 
 static void f_suppressions(struct loader *l, const char *k, yaml_node_t *v, void *t)
 {
-	walk_list(l, v, k, suppression_fields, sizeof(suppression_fields) / sizeof(suppression_fields[0]),
+	walk_list(l, v, k, suppression_fields, TRB_ARRAY_LEN(suppression_fields),
 		  (void **)&C(t)->suppressions, &C(t)->n_suppressions, sizeof(struct config_suppression),
 		  finish_suppression);
 }
@@ -1091,7 +1133,7 @@ static void f_prices(struct loader *l, const char *k, yaml_node_t *v, void *t)
 		}
 		c->n_prices++;
 		snprintf(where, sizeof(where), "%s.%.60s", k, scalar(mk));
-		walk(l, mv, where, price_fields, 2, &c->prices[c->n_prices - 1]);
+		walk(l, mv, where, price_fields, TRB_ARRAY_LEN(price_fields), &c->prices[c->n_prices - 1]);
 	}
 }
 
@@ -1199,7 +1241,7 @@ int config_load(struct config **out, struct config_diags *diags, const char *nam
 	if (!root || is_null(root)) {
 		/* an empty file is the default policy */
 	} else {
-		walk(&l, root, "", top_fields, sizeof(top_fields) / sizeof(top_fields[0]), l.c);
+		walk(&l, root, "", top_fields, TRB_ARRAY_LEN(top_fields), l.c);
 		if (l.too_big)
 			diag_at(diags, 1, 1, false, "the policy expands to more than 20000 nodes (aliases?); refused");
 	}

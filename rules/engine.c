@@ -3,38 +3,27 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "util/array.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/glob.h"
 
 #define POLICY_PATTERN_MAX 4096
 
-static const struct {
-	const char *name;
-	diff_lang_t lang;
-} lang_aliases[] = {
-	{"js", DIFF_LANG_JS}, {"jsx", DIFF_LANG_JS}, {"node", DIFF_LANG_JS}, {"ts", DIFF_LANG_TS},
-	{"tsx", DIFF_LANG_TS}, {"py", DIFF_LANG_PYTHON}, {"rb", DIFF_LANG_RUBY}, {"sh", DIFF_LANG_SHELL},
-	{"bash", DIFF_LANG_SHELL}, {"zsh", DIFF_LANG_SHELL}, {"c++", DIFF_LANG_CPP}, {"cxx", DIFF_LANG_CPP},
-	{"golang", DIFF_LANG_GO}, {"kt", DIFF_LANG_KOTLIN}, {"cs", DIFF_LANG_CSHARP}, {"c#", DIFF_LANG_CSHARP},
-	{"rs", DIFF_LANG_RUST}, {"other", DIFF_LANG_NONE}, {"none", DIFF_LANG_NONE}, {"text", DIFF_LANG_NONE},
-};
-
+/* A language as the policy names it (config_language_name: canonical names and aliases). */
 static int lang_parse(diff_lang_t *out, const char *name)
 {
+	const char *canon = config_language_name(name);
 	size_t i;
 
-	for (i = 1; i < DIFF_LANG_COUNT; i++) {
-		if (strcasecmp(name, diff_lang_name((diff_lang_t)i)) == 0) {
-			*out = (diff_lang_t)i;
-			return 0;
-		}
+	if (canon && strcmp(canon, "other") == 0) {
+		*out = DIFF_LANG_NONE;
+		return 0;
 	}
-	for (i = 0; i < sizeof(lang_aliases) / sizeof(lang_aliases[0]); i++) {
-		if (strcasecmp(name, lang_aliases[i].name) == 0) {
-			*out = lang_aliases[i].lang;
+	for (i = 1; canon && i < DIFF_LANG_COUNT; i++) {
+		if (strcmp(canon, diff_lang_name((diff_lang_t)i)) == 0) {
+			*out = (diff_lang_t)i;
 			return 0;
 		}
 	}
@@ -49,7 +38,7 @@ static void entry_dispose(struct rules_entry *e)
 	for (i = 0; i < e->n_paths; i++)
 		free(e->paths[i]);
 	free(e->paths);
-	for (i = 0; i < sizeof(e->owned) / sizeof(e->owned[0]); i++)
+	for (i = 0; i < TRB_ARRAY_LEN(e->owned); i++)
 		free(e->owned[i]);
 }
 
@@ -75,11 +64,9 @@ static int compile(struct rules *r, struct rules_entry *e, const char *where)
 
 	if (!e->info.pattern[0])
 		return 0;   /* meta rules match nothing themselves */
-	/* MULTILINE: a subject is a run of added lines, and ^/$ mean a line's ends. NEVER_UTF:
-	 * repository text need not be UTF-8, and (*UTF) would make invalid bytes an error. */
-	e->code = pcre2_compile((PCRE2_SPTR)e->info.pattern, PCRE2_ZERO_TERMINATED,
-				PCRE2_MULTILINE | PCRE2_NEVER_UTF | PCRE2_NEVER_BACKSLASH_C, &errcode, &erroff,
-				NULL);
+	/* the options `policy check` compiles with too: a pattern it accepts compiles here */
+	e->code = pcre2_compile((PCRE2_SPTR)e->info.pattern, PCRE2_ZERO_TERMINATED, CONFIG_RULE_PCRE2_OPTIONS,
+				&errcode, &erroff, NULL);
 	if (!e->code) {
 		pcre2_get_error_message(errcode, msg, sizeof(msg));
 		return trb_err_set(TRB_EINVAL, "%s: pattern does not compile at offset %zu: %s", where,

@@ -1,11 +1,13 @@
 /* config/: the policy loader, as a compiler: a table of broken policies with the exact line,
  * column and message, the defaults, suppression expiry with a fixed clock, YAML output. */
+#define _GNU_SOURCE   /* RTLD_NEXT, to fail one strdup on purpose */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,27 @@
 #include "util/err.h"
 
 #define TODAY 20260601
+
+/* While set, strdup() of a string holding this text fails, as if memory ran out just there. */
+static const char *fail_strdup_of;
+
+char *strdup(const char *s)
+{
+	static char *(*real)(const char *);
+	size_t n;
+	char *p;
+
+	if (fail_strdup_of && strstr(s, fail_strdup_of))
+		return NULL;
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "strdup");
+	if (real)
+		return real(s);
+	n = strlen(s) + 1;
+	if ((p = malloc(n)) != NULL)
+		memcpy(p, s, n);
+	return p;
+}
 
 /* Loads text; returns every diagnostic as "L:C: error|warning: msg" lines joined by \n. */
 static char *diags_of(const char *text, int *rc, struct config **out)
@@ -89,7 +112,10 @@ static const struct broken broken[] = {
 	{"rules:\n  - {pattern: x, message: m}\n", "2:5: error: rules[0]: a rule needs an 'id'"},
 	{"rules:\n  - {id: \"bad id\", pattern: x, message: m}\n", "2:10: error: rules[0].id: a rule id is 1 to 64 letters, digits, '-', '_' or '.', got 'bad id'"},
 	{"rules:\n  - {id: a, pattern: x, message: m}\n  - {id: a, pattern: y, message: m}\n", "3:5: error: rules: duplicate rule id (ids must be unique)"},
-	{"rules:\n  - {id: a, pattern: x, message: m, languages: [cobol]}\n", "2:49: error: rules[0].languages: unknown value 'cobol'; expected one of: c, cpp, go, java, kotlin, javascript, typescript, rust, php, csharp, swift, scala, python, ruby, shell, sql"},
+	{"rules:\n  - {id: a, pattern: x, message: m, languages: [cobol]}\n", "2:49: error: rules[0].languages: unknown value 'cobol'; expected one of: c, cpp, go, java, kotlin, javascript, typescript, rust, php, csharp, swift, scala, python, ruby, shell, sql, other"},
+	/* compiled as `scan` compiles them: no UTF */
+	{"rules:\n  - {id: a, pattern: \"(*UTF)abc\", message: m}\n", "2:29: error: rules[0].pattern: invalid regular expression: using UTF is disabled by the application (at offset 6)"},
+	{"rules:\n  - {id: a, pattern: \"\\\\x{100}\", message: m}\n", "2:29: error: rules[0].pattern: invalid regular expression: character code point value in \\x{} or \\o{} is too large (at offset 6)"},
 	{"rules:\n  - {id: a, pattern: x, message: m, cwe: 79}\n", "2:42: error: rules[0].cwe: expected a CWE id like CWE-327, got '79'"},
 	{"suppressions:\n  - {fingerprint: 0123456789abcdef0123}\n", "2:5: error: suppressions[0]: a suppression needs a 'reason' (why the risk is accepted, and a ticket)"},
 	{"suppressions:\n  - {reason: r}\n", "2:5: error: suppressions[0]: a suppression needs a 'fingerprint', or a 'rule' with an optional 'path'"},
@@ -221,6 +247,47 @@ static void test_full_policy_loads(void **state)
 	free(all);
 }
 
+/* The short names docs/rules.md lists are accepted, in any case, and stored by their canonical
+ * name, which is what rules/ and `policy show` know. */
+static void test_language_aliases_become_canonical(void **state)
+{
+	struct config *c = NULL;
+	int rc;
+	char *all = diags_of("rules: [{id: a, pattern: x, message: m, languages: [js, Py, c++, golang, text, other]}]\n",
+			     &rc, &c);
+
+	(void)state;
+	if (rc != 0)
+		fail_msg("%s", all);
+	assert_int_equal(c->rules[0].languages.n, 6);
+	assert_string_equal(c->rules[0].languages.v[0], "javascript");
+	assert_string_equal(c->rules[0].languages.v[1], "python");
+	assert_string_equal(c->rules[0].languages.v[2], "cpp");
+	assert_string_equal(c->rules[0].languages.v[3], "go");
+	assert_string_equal(c->rules[0].languages.v[4], "other");
+	assert_string_equal(c->rules[0].languages.v[5], "other");
+	assert_string_equal(config_language_name("TypeScript"), "typescript");
+	assert_null(config_language_name("cobol"));
+	config_free(c);
+	free(all);
+}
+
+/* An error whose message cannot be stored still fails the load. */
+static void test_an_error_counts_even_when_out_of_memory(void **state)
+{
+	struct config_diags d = {0};
+	struct config *c = NULL;
+
+	(void)state;
+	fail_strdup_of = "unknown key";
+	assert_int_equal(config_load(&c, &d, "p.yml", "zzz: 1\n", 7, TODAY), TRB_EINVAL);
+	fail_strdup_of = NULL;
+	assert_null(c);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(d.errors, 1);
+	config_diags_dispose(&d);
+}
+
 static void test_expired_suppression_warns_and_stops_suppressing(void **state)
 {
 	struct config *c = NULL;
@@ -316,6 +383,8 @@ int main(void)
 		cmocka_unit_test(test_every_problem_is_reported_in_one_run),
 		cmocka_unit_test(test_defaults_when_empty),
 		cmocka_unit_test(test_full_policy_loads),
+		cmocka_unit_test(test_language_aliases_become_canonical),
+		cmocka_unit_test(test_an_error_counts_even_when_out_of_memory),
 		cmocka_unit_test(test_expired_suppression_warns_and_stops_suppressing),
 		cmocka_unit_test(test_hostile_yaml_is_bounded),
 		cmocka_unit_test(test_policy_round_trips_through_show),
