@@ -44,16 +44,98 @@ static bool touches(const struct diff *d, const char *path, uint32_t start, uint
 	return false;
 }
 
-static int fingerprint_from_head(struct finding *f, struct diff *d)
+/* The head file fingerprints are cut from: one read and one line index per path, however many
+ * findings it holds (500 rule hits in a 60 MB file are one read, not 500). */
+struct head_text {
+	const char *path;      /* borrowed from a finding; NULL before the first read */
+	char *text;            /* NULL when the file could not be read */
+	size_t len;
+	uint32_t *off;         /* diff_line_index() */
+	uint32_t n_lines;
+};
+
+static void head_text_dispose(struct head_text *h)
 {
-	char *text = NULL;
-	size_t len = 0;
+	free(h->text);
+	free(h->off);
+	memset(h, 0, sizeof(*h));
+}
+
+static int head_text_load(struct head_text *h, struct diff *d, const char *path)
+{
 	int error;
 
-	if (diff_read_file(&text, &len, d, DIFF_SIDE_HEAD, f->path, (size_t)64 * 1024 * 1024) < 0)
-		return findings_fingerprint(&f->fingerprint, f->path, f->cwe, f->title ? f->title : "", f->title ? strlen(f->title) : 0);
-	error = findings_fingerprint_lines(&f->fingerprint, f->path, f->cwe, text, len, f->start_line, f->end_line);
-	free(text);
+	if (h->path && strcmp(h->path, path) == 0)
+		return 0;
+	head_text_dispose(h);
+	h->path = path;
+	/* unreadable (absent, too large): the finding is fingerprinted from its title */
+	if (diff_read_file(&h->text, &h->len, d, DIFF_SIDE_HEAD, path, (size_t)64 * 1024 * 1024) < 0) {
+		h->text = NULL;
+		h->len = 0;
+		return 0;
+	}
+	if ((error = diff_line_index(&h->off, &h->n_lines, h->text, h->len)) < 0)
+		head_text_dispose(h);
+	return error;
+}
+
+static int fingerprint_from_head(struct finding *f, const struct head_text *h)
+{
+	uint32_t first = f->start_line ? f->start_line : 1;
+	size_t s;
+
+	if (!h->text)
+		return findings_fingerprint(&f->fingerprint, f->path, f->cwe, f->title ? f->title : "",
+					    f->title ? strlen(f->title) : 0);
+	if (first > h->n_lines)
+		return findings_fingerprint_lines(&f->fingerprint, f->path, f->cwe, "", 0, 1, 0);
+	/* from the line index, so that only the finding's own lines are walked */
+	s = h->off[first - 1];
+	return findings_fingerprint_lines(&f->fingerprint, f->path, f->cwe, h->text + s, h->len - s, 1,
+					  f->end_line >= first ? f->end_line - first + 1 : 0);
+}
+
+struct by_path {
+	const char *path;
+	size_t i;
+};
+
+static int cmp_by_path(const void *pa, const void *pb)
+{
+	const struct by_path *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+
+	return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* Fingerprints the findings that have none, file by file. */
+static int fingerprint_missing(struct findings *fs, struct diff *d)
+{
+	struct head_text h = {NULL, NULL, 0, NULL, 0};
+	struct by_path *v = NULL;
+	size_t i, n = 0, bytes;
+	int error = 0;
+
+	for (i = 0; i < fs->n; i++)
+		n += fs->v[i].path && !fs->v[i].fingerprint;
+	if (n == 0)
+		return 0;
+	if ((error = trb_mul_size(&bytes, n, sizeof(*v))) < 0)
+		return error;
+	if (!(v = malloc(bytes)))
+		return trb_err_oom();
+	for (i = 0, n = 0; i < fs->n; i++)
+		if (fs->v[i].path && !fs->v[i].fingerprint) {
+			v[n].path = fs->v[i].path;
+			v[n++].i = i;
+		}
+	qsort(v, n, sizeof(*v), cmp_by_path);
+	for (i = 0; i < n && error == 0; i++)
+		if ((error = head_text_load(&h, d, v[i].path)) == 0)
+			error = fingerprint_from_head(&fs->v[v[i].i], &h);
+	head_text_dispose(&h);
+	free(v);
 	return error;
 }
 
@@ -62,6 +144,8 @@ int findings_locate(struct findings *fs, struct diff *d)
 	size_t i, k;
 	int error;
 
+	if ((error = fingerprint_missing(fs, d)) < 0)
+		return error;
 	for (i = 0; i < fs->n; i++) {
 		struct finding *f = &fs->v[i];
 		const struct diff_file *df = file_of(d, f->path);
@@ -70,8 +154,6 @@ int findings_locate(struct findings *fs, struct diff *d)
 
 		if (!f->path)
 			continue;
-		if (!f->fingerprint && (error = fingerprint_from_head(f, d)) < 0)
-			return error;
 		if (!df && f->source == FINDING_SOURCE_RULE) {
 			/* a rule hit in a file the agents skipped: it starts on an added line by
 			 * construction, and rules_hit_to_finding placed it */
@@ -98,13 +180,35 @@ int findings_locate(struct findings *fs, struct diff *d)
 	return 0;
 }
 
+/* True when fs is in report order as far as dedupe looks: by path, then start line. */
+static bool by_path_and_line(const struct findings *fs)
+{
+	size_t i;
+
+	for (i = 1; i < fs->n; i++) {
+		const struct finding *a = &fs->v[i - 1], *b = &fs->v[i];
+		int c;
+		if (!a->path || !b->path)
+			return false;
+		if ((c = strcmp(a->path, b->path)) > 0 || (c == 0 && a->start_line > b->start_line))
+			return false;
+	}
+	return true;
+}
+
 int findings_dedupe(struct findings *fs)
 {
+	bool sorted = by_path_and_line(fs);
 	size_t i, j;
 
 	for (i = 0; i < fs->n; i++)
 		for (j = i + 1; j < fs->n; j++) {
 			struct finding *a = &fs->v[i], *b = &fs->v[j];
+			/* in report order, nothing after b can overlap a: b and every later finding is in
+			 * another file or starts below a's end (a changes only by taking an overlapping
+			 * copy, and none is left) */
+			if (sorted && (strcmp(a->path, b->path) != 0 || b->start_line > a->end_line))
+				break;
 			if (!a->path || !b->path || strcmp(a->path, b->path) != 0 || !a->cwe || !b->cwe ||
 			    strcmp(a->cwe, b->cwe) != 0 || a->end_line < b->start_line || b->end_line < a->start_line)
 				continue;
