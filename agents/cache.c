@@ -5,6 +5,7 @@
 #include "agents/agents_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -34,19 +35,17 @@ static int entry_path(struct trb_buf *b, const char *dir, const char *kind, cons
 
 cJSON *agents_cache_get(const char *dir, const char *kind, const char *key)
 {
-	struct trb_buf path = TRB_BUF_INIT(4096), b = TRB_BUF_INIT(CACHE_MAX_BYTES);
+	struct trb_buf path = TRB_BUF_INIT(4096);
 	cJSON *root = NULL, *payload = NULL;
 	const cJSON *k, *kd, *sc;
-	char chunk[16384];
-	size_t n;
-	FILE *f = NULL;
+	char *text = NULL;
+	size_t len;
 
-	if (!dir || entry_path(&path, dir, kind, key) < 0 || !(f = fopen(trb_buf_cstr(&path), "rb")))
+	/* a missing, unreadable or oversized entry is a miss: the message trb_read_file set is moot */
+	if (!dir || entry_path(&path, dir, kind, key) < 0 || trb_read_file(&text, &len, trb_buf_cstr(&path),
+									  CACHE_MAX_BYTES) < 0)
 		goto done;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (trb_buf_put(&b, chunk, n) < 0)
-			goto done;
-	if (!(root = cJSON_ParseWithLength(trb_buf_cstr(&b), b.len)))
+	if (!(root = cJSON_ParseWithLength(text, len)))
 		goto done;
 	k = cJSON_GetObjectItemCaseSensitive(root, "key");
 	kd = cJSON_GetObjectItemCaseSensitive(root, "kind");
@@ -56,11 +55,9 @@ cJSON *agents_cache_get(const char *dir, const char *kind, const char *key)
 		goto done;
 	payload = cJSON_DetachItemFromObjectCaseSensitive(root, "payload");
 done:
-	if (f)
-		fclose(f);
+	free(text);
 	cJSON_Delete(root);
 	trb_buf_dispose(&path);
-	trb_buf_dispose(&b);
 	return payload;
 }
 

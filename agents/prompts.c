@@ -7,45 +7,31 @@
 
 #include "util/err.h"
 #include "util/escape.h"
+#include "util/fsio.h"
 #include "util/sha256.h"
 
 #define PROMPT_MAX_BYTES ((size_t)256 * 1024)
 
 static int read_prompt_file(char **out, size_t *len, const char *dir, const char *name)
 {
-	struct trb_buf path = TRB_BUF_INIT(4096), b = TRB_BUF_INIT(PROMPT_MAX_BYTES);
-	char chunk[8192];
-	size_t n;
-	FILE *f;
-	int error = 0;
+	struct trb_buf path = TRB_BUF_INIT(4096);
+	int error;
 
+	*out = NULL;
 	trb_buf_printf(&path, "%s/%s.md", dir, name);
 	if ((error = trb_buf_error(&path)) < 0)
 		goto done;
-	if (!(f = fopen(trb_buf_cstr(&path), "rb"))) {
-		error = trb_err_set(TRB_EIO, "--prompts: cannot open %s", trb_buf_cstr(&path));
+	if ((error = trb_read_file(out, len, trb_buf_cstr(&path), PROMPT_MAX_BYTES)) < 0) {
+		trb_err_prefix(error, "--prompts: ");
 		goto done;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (trb_buf_put(&b, chunk, n) < 0)
-			break;
-	fclose(f);
-	if (trb_buf_error(&b) < 0) {
-		error = trb_err_set(TRB_ELIMIT, "--prompts: %s is larger than %zu bytes", trb_buf_cstr(&path),
-				    PROMPT_MAX_BYTES);
-		goto done;
-	}
-	if (!trb_utf8_valid(trb_buf_cstr(&b), b.len) || memchr(trb_buf_cstr(&b), '\0', b.len)) {
+	if (!trb_utf8_valid(*out, *len) || memchr(*out, '\0', *len)) {
 		error = trb_err_set(TRB_EINVAL, "--prompts: %s is not UTF-8 text", trb_buf_cstr(&path));
-		goto done;
+		free(*out);
+		*out = NULL;
 	}
-	*len = b.len;
-	*out = trb_buf_detach(&b);
-	if (!*out)
-		error = trb_err_oom();
 done:
 	trb_buf_dispose(&path);
-	trb_buf_dispose(&b);
 	return error;
 }
 

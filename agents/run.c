@@ -359,21 +359,15 @@ static void describe_candidate(struct run *r, size_t cand)
 	struct finding *f = &r->cands->v[cand];
 	git_blob *blob = NULL;
 	const char *text;
-	size_t len, s = 0, e, line = 1, i;
+	size_t len;
 
 	if (agents_head_file(&blob, &r->tools, f->path))
 		return;
 	text = git_blob_rawcontent(blob);
 	len = (size_t)git_blob_rawsize(blob);
 	trb_sha256_hex(r->cs[cand].code_hash, text, len);
-	for (i = 0; i < len && line < f->start_line; i++)
-		if (text[i] == '\n')
-			line++;
-	s = i;
-	for (e = s; e < len && line <= f->end_line; e++)
-		if (text[e] == '\n')
-			line++;
-	if (!f->fingerprint && findings_fingerprint(&f->fingerprint, f->path, f->cwe, text + s, e - s) < 0)
+	if (!f->fingerprint &&
+	    findings_fingerprint_lines(&f->fingerprint, f->path, f->cwe, text, len, f->start_line, f->end_line) < 0)
 		fail_oom(r);
 	git_blob_free(blob);
 }

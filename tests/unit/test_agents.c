@@ -312,6 +312,44 @@ static void test_cache_writes_never_follow_a_planted_link(void **state)
 	cJSON_Delete(payload);
 }
 
+static void test_prompts_from_a_directory_are_checked(void **state)
+{
+	char dir[] = "/tmp/tribunal-prompts-XXXXXX", path[4096], hash[65], *text = NULL;
+	FILE *f;
+	size_t i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/finder.md", dir);
+	f = fopen(path, "w");
+	fputs("Find bugs. Delimiter: {{NONCE}}.\n", f);
+	fclose(f);
+	assert_int_equal(agents_prompt_load(&text, hash, "finder", dir, "abc123"), 0);
+	assert_string_equal(text, "Find bugs. Delimiter: abc123.\n");
+	free(text);
+	/* missing */
+	assert_int_equal(agents_prompt_load(&text, hash, "verifier", dir, "n"), TRB_EIO);
+	assert_null(text);
+	assert_non_null(strstr(trb_err_msg(), "--prompts: "));
+	assert_non_null(strstr(trb_err_msg(), "verifier.md"));
+	/* not text */
+	f = fopen(path, "w");
+	fputs("bad \xff byte\n", f);
+	fclose(f);
+	assert_int_equal(agents_prompt_load(&text, hash, "finder", dir, "n"), TRB_EINVAL);
+	assert_non_null(strstr(trb_err_msg(), "not UTF-8"));
+	/* too large */
+	f = fopen(path, "w");
+	for (i = 0; i < 300 * 1024 / 8; i++)
+		fputs("prompt. ", f);
+	fclose(f);
+	assert_int_equal(agents_prompt_load(&text, hash, "finder", dir, "n"), TRB_ELIMIT);
+	assert_non_null(strstr(trb_err_msg(), "--prompts: "));
+	assert_null(text);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void test_read_file_inside_a_key_block_shows_no_key_line(void **state)
 {
 	struct secrets_ctx *c = *state;
@@ -576,6 +614,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_patches_are_refused_with_a_reason, setup, teardown),
 		cmocka_unit_test(test_cache_trusts_only_its_own_entries),
 		cmocka_unit_test(test_cache_writes_never_follow_a_planted_link),
+		cmocka_unit_test(test_prompts_from_a_directory_are_checked),
 		cmocka_unit_test_setup_teardown(test_read_file_inside_a_key_block_shows_no_key_line, setup_secrets,
 						teardown_secrets),
 		cmocka_unit_test_setup_teardown(test_search_code_cannot_find_key_bytes, setup_secrets, teardown_secrets),
