@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "findings/internal.h"
+#include "util/array.h"
 #include "util/err.h"
 
 static const char *const status_names[] = {"confirmed", "rejected", "uncertain", "unverified", "suppressed"};
@@ -50,14 +51,12 @@ int findings_new(struct findings **out)
 
 int findings_add(struct finding **out, struct findings *fs)
 {
-	if (fs->n == fs->cap) {
-		size_t cap = fs->cap ? fs->cap * 2 : 16;
-		struct finding *v = realloc(fs->v, cap * sizeof(*v));
-		if (!v)
-			return trb_err_oom();
-		fs->v = v;
-		fs->cap = cap;
-	}
+	void *v = fs->v;
+	int error;
+
+	if ((error = trb_array_grow(&v, &fs->cap, fs->n, sizeof(*fs->v))) < 0)
+		return error;
+	fs->v = v;
 	*out = &fs->v[fs->n++];
 	memset(*out, 0, sizeof(**out));
 	return 0;

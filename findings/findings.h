@@ -172,9 +172,6 @@ int findings_apply_policy(struct findings *fs, const struct config *policy);
  * `mode`: callers decide the exit status (comment and monitor never fail the job). */
 int findings_gate(struct findings *fs, const struct config *policy);
 
-/* True when a finding is eligible to gate at all (status, pre-existing, confidence). */
-bool findings_counts_for_gate(const struct finding *f, const struct config *policy);
-
 /* Which of two copies of a finding decides more, for de-duplication in one job and across shards
  * alike: suppressed (the policy's word) > confirmed > unverified > uncertain > rejected. */
 int findings_status_rank(finding_status_t s);

@@ -98,7 +98,8 @@ int findings_apply_policy(struct findings *fs, const struct config *policy)
 	return 0;
 }
 
-bool findings_counts_for_gate(const struct finding *f, const struct config *c)
+/* True when a finding is eligible to gate at all (status, pre-existing, confidence). */
+static bool counts_for_gate(const struct finding *f, const struct config *c)
 {
 	switch (f->status) {
 	case FINDING_SUPPRESSED:
@@ -146,7 +147,7 @@ int findings_gate(struct findings *fs, const struct config *c)
 	for (i = 0; i < fs->n; i++) {
 		struct finding *f = &fs->v[i];
 		f->gating = false;
-		if (!findings_counts_for_gate(f, c) || f->severity < 0 || f->severity >= TRB_SEV_COUNT)
+		if (!counts_for_gate(f, c) || f->severity < 0 || f->severity >= TRB_SEV_COUNT)
 			continue;
 		count[f->severity]++;
 		if (c->gate.fail_on != TRB_SEV_NONE && f->severity >= c->gate.fail_on) {
@@ -174,7 +175,7 @@ int findings_gate(struct findings *fs, const struct config *c)
 		if ((error = add_reason(&fs->run, text)) < 0)
 			return error;
 		for (i = 0; i < fs->n; i++)
-			if (fs->v[i].severity == s && findings_counts_for_gate(&fs->v[i], c))
+			if (fs->v[i].severity == s && counts_for_gate(&fs->v[i], c))
 				fs->v[i].gating = true;
 	}
 	if (!fail) {
