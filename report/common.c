@@ -456,3 +456,23 @@ void report_marker(struct trb_buf *out, const struct finding *f)
 			trb_buf_putc(out, *p);
 	trb_buf_puts(out, " -->");
 }
+
+bool report_unreviewed_counts(const struct findings *fs, size_t *n, size_t *total)
+{
+	/* a record without counts (an older or hand-written findings.json) still has its list */
+	*n = fs->run.units_not_reviewed ? fs->run.units_not_reviewed : fs->n_unreviewed;
+	*total = fs->run.units_total > *n ? fs->run.units_total : *n;
+	return *n > 0;
+}
+
+void report_run_stats(struct trb_buf *out, const struct findings_run *r)
+{
+	char dur[32];
+
+	report_format_duration(dur, r->duration_ms);
+	trb_buf_printf(out, " \xc2\xb7 %zu of %zu units reviewed \xc2\xb7 %llu input + %llu output tokens "
+			    "(%llu cache read, %llu cache write) \xc2\xb7 $%.2f \xc2\xb7 %s",
+		       r->units_reviewed, r->units_total, (unsigned long long)r->tokens_input,
+		       (unsigned long long)r->tokens_output, (unsigned long long)r->tokens_cache_read,
+		       (unsigned long long)r->tokens_cache_write, r->cost_usd, dur);
+}

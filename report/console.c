@@ -42,7 +42,7 @@ int report_console(struct trb_buf *out, const struct findings *fs, const char *o
 	const struct style *st = is_tty ? &color : &plain;
 	const struct findings_run *r = &fs->run;
 	struct report_counts c;
-	size_t *order = NULL, i, shown = 0, others;
+	size_t *order = NULL, i, shown = 0, others, n, total;
 	bool first;
 	int error, f;
 
@@ -94,11 +94,9 @@ int report_console(struct trb_buf *out, const struct findings *fs, const char *o
 	}
 	trb_buf_printf(out, ", %zu suppressed, %zu rejected by the verifier\n", c.status[FINDING_SUPPRESSED],
 		       c.status[FINDING_REJECTED]);
-	if (fs->n_unreviewed || r->units_not_reviewed) {
+	if (report_unreviewed_counts(fs, &n, &total)) {
 		trb_buf_printf(out, "tribunal: %s%snot reviewed:%s %zu of %zu units (",
-			       st->bold, st->yellow, st->reset,
-			       r->units_not_reviewed ? r->units_not_reviewed : fs->n_unreviewed,
-			       r->units_total ? r->units_total : fs->n_unreviewed);
+			       st->bold, st->yellow, st->reset, n, total);
 		for (i = 0; i < fs->n_unreviewed && i < 5; i++) {
 			trb_buf_printf(out, "%sunit %zu: ", i ? "; " : "", fs->unreviewed[i].unit);
 			term(out, fs->unreviewed[i].reason ? fs->unreviewed[i].reason : "?", 100);

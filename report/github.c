@@ -56,11 +56,7 @@ int report_github_review(struct trb_buf *out, const struct findings *fs, const s
 			rest_omitted++;
 			continue;
 		}
-		trb_buf_puts(&rest, "- ");
-		report_md_finding_line(&rest, f);
-		trb_buf_putc(&rest, ' ');
-		report_marker(&rest, f);
-		trb_buf_putc(&rest, '\n');
+		report_md_list_item(&rest, f);
 		rest_n++;
 	}
 	trb_jw_arr_end(&w);
@@ -123,7 +119,10 @@ static void annotation(struct trb_buf *out, const char *level, const struct find
 	prop(out, "title", trb_buf_cstr(&t), 200);
 	trb_buf_puts(out, "::");
 	trb_escape_ghcmd_data(out, title, trb_utf8_prefix(title, strlen(title), 300));
-	trb_buf_printf(out, " (%s, %s)", f->id ? f->id : "?", report_status_phrase(f));
+	/* the id is data too: a shard's findings.json may hold anything there */
+	trb_buf_puts(out, " (");
+	trb_escape_ghcmd_data(out, f->id ? f->id : "?", f->id ? trb_utf8_prefix(f->id, strlen(f->id), 40) : 1);
+	trb_buf_printf(out, ", %s)", report_status_phrase(f));
 	if (f->description && *f->description) {
 		trb_buf_puts(out, "%0A%0A");
 		trb_escape_ghcmd_data(out, f->description, trb_utf8_prefix(f->description, strlen(f->description), 2000));
@@ -134,7 +133,7 @@ static void annotation(struct trb_buf *out, const char *level, const struct find
 
 int report_annotations(struct trb_buf *out, const struct findings *fs)
 {
-	size_t *order = NULL, i, errors = 0, warnings = 0, left = 0;
+	size_t *order = NULL, i, errors = 0, warnings = 0, left = 0, n, total;
 	int error;
 
 	if ((error = report_order(&order, fs)) < 0)
@@ -150,10 +149,9 @@ int report_annotations(struct trb_buf *out, const struct findings *fs)
 		trb_buf_putc(out, '\n');
 		warnings++;
 	}
-	if (fs->n_unreviewed || fs->run.units_not_reviewed) {
-		size_t n = fs->run.units_not_reviewed ? fs->run.units_not_reviewed : fs->n_unreviewed;
+	if (report_unreviewed_counts(fs, &n, &total)) {
 		trb_buf_printf(out, "::warning title=tribunal::%zu of %zu review units were not reviewed by an agent; "
-				    "see the job summary\n", n, fs->run.units_total ? fs->run.units_total : n);
+				    "see the job summary\n", n, total);
 		warnings++;
 	}
 	for (i = 0; i < fs->n; i++) {

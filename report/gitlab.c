@@ -342,11 +342,7 @@ int report_gitlab_discussions(struct trb_buf *out, const struct findings *fs, co
 			rest_omitted++;
 			continue;
 		}
-		trb_buf_puts(&rest, "- ");
-		report_md_finding_line(&rest, f);
-		trb_buf_putc(&rest, ' ');
-		report_marker(&rest, f);
-		trb_buf_putc(&rest, '\n');
+		report_md_list_item(&rest, f);
 		rest_n++;
 	}
 	if (rest_n || fs->n_unreviewed || !fs->run.gate_pass || fs->run.n_notices) {

@@ -127,8 +127,7 @@ int report_html(struct trb_buf *out, const struct findings *fs)
 {
 	const struct findings_run *r = &fs->run;
 	struct report_counts c;
-	size_t *order = NULL, i, j;
-	char dur[32];
+	size_t *order = NULL, i, j, n, total;
 	int error, s, a;
 
 	if ((error = report_order(&order, fs)) < 0)
@@ -160,11 +159,9 @@ int report_html(struct trb_buf *out, const struct findings *fs)
 		h(out, r->notices[i], 2000);
 		trb_buf_puts(out, "</div>\n");
 	}
-	if (fs->n_unreviewed || r->units_not_reviewed)
+	if (report_unreviewed_counts(fs, &n, &total))
 		trb_buf_printf(out, "<div class=\"notice\">%zu of %zu review units were not reviewed by an agent "
-				    "(listed below).</div>\n",
-			       r->units_not_reviewed ? r->units_not_reviewed : fs->n_unreviewed,
-			       r->units_total ? r->units_total : fs->n_unreviewed);
+				    "(listed below).</div>\n", n, total);
 
 	trb_buf_puts(out, "<table>\n<tr><th>Severity</th><th>Findings</th></tr>\n");
 	for (s = TRB_SEV_CRITICAL; s >= TRB_SEV_LOW; s--)
@@ -223,7 +220,6 @@ int report_html(struct trb_buf *out, const struct findings *fs)
 		}
 		trb_buf_puts(out, "</ul>\n");
 	}
-	report_format_duration(dur, r->duration_ms);
 	trb_buf_puts(out, "<footer>tribunal ");
 	h(out, r->tool_version ? r->tool_version : "?", 40);
 	if (r->scan_id) {
@@ -240,11 +236,7 @@ int report_html(struct trb_buf *out, const struct findings *fs)
 		trb_buf_puts(out, " \xc2\xb7 started ");
 		h(out, r->started_at, 40);
 	}
-	trb_buf_printf(out, " \xc2\xb7 %zu of %zu units reviewed \xc2\xb7 %llu input + %llu output tokens "
-			    "(%llu cache read, %llu cache write) \xc2\xb7 $%.2f \xc2\xb7 %s",
-		       r->units_reviewed, r->units_total, (unsigned long long)r->tokens_input,
-		       (unsigned long long)r->tokens_output, (unsigned long long)r->tokens_cache_read,
-		       (unsigned long long)r->tokens_cache_write, r->cost_usd, dur);
+	report_run_stats(out, r);
 	for (a = 0; a < CONFIG_AGENT_COUNT; a++) {
 		if (!r->models[a])
 			continue;

@@ -62,6 +62,14 @@ void report_format_duration(char out[32], uint64_t ms);
 /* The fingerprint marker every comment carries: "<!-- tribunal:fingerprint=HEX -->". */
 void report_marker(struct trb_buf *out, const struct finding *f);
 
+/* How many review units no agent reviewed (*n) and of how many (*total, never below *n): the run's
+ * counts, else the length of the not-reviewed list. False when there are none. */
+bool report_unreviewed_counts(const struct findings *fs, size_t *n, size_t *total);
+
+/* The run's figures for a footer, plain text safe in Markdown and HTML: " · 4 of 6 units reviewed
+ * · 120000 input + 8000 output tokens (50000 cache read, 20000 cache write) · $0.42 · 1m 05s". */
+void report_run_stats(struct trb_buf *out, const struct findings_run *r);
+
 /* Where a finding can be commented inline (gitlab.c): first..last are the lines the comment covers
  * and *line the one it hangs on (the last); false when it has no line in the diff. */
 bool report_inline_range(const struct finding *f, uint32_t *first, uint32_t *last, uint32_t *line);
@@ -116,6 +124,8 @@ int report_md_finding(struct trb_buf *out, const struct finding *f, md_flavor_t 
 		      uint32_t comment_first, uint32_t comment_last, uint32_t comment_line);
 /* "🟠 **High** `src/x.c:41` title (F3, confirmed)" on one line, for lists. */
 int report_md_finding_line(struct trb_buf *out, const struct finding *f);
+/* The same as a list item ending in the finding's marker: "- ... <!-- tribunal:fingerprint=... -->\n". */
+int report_md_list_item(struct trb_buf *out, const struct finding *f);
 /* The verdict line and gate reasons, and the run notices as a warning block. */
 int report_md_verdict(struct trb_buf *out, const struct findings *fs);
 /* Units not reviewed and skipped files, as Markdown lists (at most max items each). */

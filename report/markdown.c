@@ -276,6 +276,16 @@ int report_md_finding_line(struct trb_buf *out, const struct finding *f)
 	return trb_buf_error(out);
 }
 
+int report_md_list_item(struct trb_buf *out, const struct finding *f)
+{
+	trb_buf_puts(out, "- ");
+	report_md_finding_line(out, f);
+	trb_buf_putc(out, ' ');
+	report_marker(out, f);
+	trb_buf_putc(out, '\n');
+	return trb_buf_error(out);
+}
+
 static const char *mode_sentence(config_mode_t m)
 {
 	switch (m) {
@@ -287,13 +297,15 @@ static const char *mode_sentence(config_mode_t m)
 
 int report_md_verdict(struct trb_buf *out, const struct findings *fs)
 {
-	size_t i;
+	size_t i, n, total;
+	bool unreviewed;
 
 	if (fs->run.gate_pass)
 		trb_buf_puts(out, "## \xe2\x9c\x85 tribunal: gate passed\n\n");
 	else
 		trb_buf_puts(out, "## \xe2\x9d\x8c tribunal: gate failed\n\n");
-	if (fs->run.n_notices || fs->run.units_not_reviewed || fs->n_unreviewed) {
+	unreviewed = report_unreviewed_counts(fs, &n, &total);
+	if (fs->run.n_notices || unreviewed) {
 		trb_buf_puts(out, "> [!WARNING]\n");
 		/* bounded: the verdict heads review bodies, which have a hard size limit */
 		for (i = 0; i < fs->run.n_notices && i < 10; i++) {
@@ -303,12 +315,10 @@ int report_md_verdict(struct trb_buf *out, const struct findings *fs)
 		}
 		if (fs->run.n_notices > 10)
 			trb_buf_printf(out, "> and %zu more notices (see findings.json)\n>\n", fs->run.n_notices - 10);
-		if (fs->run.units_not_reviewed || fs->n_unreviewed) {
-			size_t n = fs->run.units_not_reviewed ? fs->run.units_not_reviewed : fs->n_unreviewed;
+		if (unreviewed)
 			trb_buf_printf(out, "> **%zu of %zu review units were not reviewed by an agent** "
 					    "(listed at the end). Nothing there was passed silently: it was not "
-					    "looked at.\n", n, fs->run.units_total ? fs->run.units_total : n);
-		}
+					    "looked at.\n", n, total);
 		trb_buf_putc(out, '\n');
 	}
 	trb_buf_puts(out, mode_sentence(fs->run.mode));

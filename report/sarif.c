@@ -508,8 +508,8 @@ static void invocation(struct trb_jw *w, const struct findings *fs, size_t dropp
 
 int report_sarif(struct trb_buf *out, const struct findings *fs, const struct report_options *o)
 {
-	struct trb_buf aid = TRB_BUF_INIT(TRB_LIMIT_SMALL), rid = TRB_BUF_INIT(TRB_LIMIT_SMALL);
-	size_t *order = NULL, *rule_of = NULL, i, n_sel = 0, n_rules = 0, max, dropped_size = 0, start;
+	struct trb_buf aid = TRB_BUF_INIT(TRB_LIMIT_SMALL), ids = TRB_BUF_INIT(TRB_LIMIT_FILE);
+	size_t *order = NULL, *id_at = NULL, i, n_sel = 0, n_rules = 0, max, dropped_size = 0, start;
 	struct rule *rules = NULL, key;
 	struct trb_jw w;
 	int error;
@@ -522,25 +522,28 @@ int report_sarif(struct trb_buf *out, const struct findings *fs, const struct re
 		if (sarif_included(&fs->v[order[i]]) && n_sel < max)
 			order[n_sel++] = order[i];
 	if (!(rules = calloc(n_sel ? n_sel : 1, sizeof(*rules))) ||
-	    !(rule_of = calloc(n_sel ? n_sel : 1, sizeof(*rule_of)))) {
+	    !(id_at = calloc(n_sel ? n_sel : 1, sizeof(*id_at)))) {
 		error = trb_err_oom();
 		goto cleanup;
 	}
+	/* each result's rule id, computed once: NUL-separated in ids, found by offset */
 	for (i = 0; i < n_sel; i++) {
 		const struct finding *f = &fs->v[order[i]];
+		char *rid;
 		struct rule *r;
-		trb_buf_clear(&rid);
-		if ((error = report_rule_id(&rid, f)) < 0)
+		id_at[i] = ids.len;
+		if ((error = report_rule_id(&ids, f)) < 0 || (error = trb_buf_putc(&ids, '\0')) < 0)
 			goto cleanup;
-		key.id = rid.ptr;
+		rid = ids.ptr + id_at[i];
+		key.id = rid;
 		r = n_rules ? bsearch(&key, rules, n_rules, sizeof(*rules), cmp_rule) : NULL;
 		if (!r) {
 			/* insertion keeps rules sorted by id for bsearch and a stable output */
 			size_t at = 0;
-			while (at < n_rules && strcmp(rules[at].id, rid.ptr) < 0)
+			while (at < n_rules && strcmp(rules[at].id, rid) < 0)
 				at++;
 			memmove(&rules[at + 1], &rules[at], (n_rules - at) * sizeof(*rules));
-			if (!(rules[at].id = strdup(rid.ptr))) {
+			if (!(rules[at].id = strdup(rid))) {
 				n_rules++;
 				error = trb_err_oom();
 				goto cleanup;
@@ -604,12 +607,10 @@ int report_sarif(struct trb_buf *out, const struct findings *fs, const struct re
 			dropped_size = n_sel - i;
 			break;
 		}
-		trb_buf_clear(&rid);
-		report_rule_id(&rid, f);
-		key.id = rid.ptr;
+		key.id = ids.ptr + id_at[i];
 		r = bsearch(&key, rules, n_rules, sizeof(*rules), cmp_rule);
 		if (!TRB_ALWAYS(r != NULL)) {
-			error = trb_err_set(TRB_ERROR, "sarif: rule %s missing", rid.ptr);
+			error = trb_err_set(TRB_ERROR, "sarif: rule %s missing", key.id);
 			goto cleanup;
 		}
 		result(&w, f, r->id, (size_t)(r - rules));
@@ -643,9 +644,9 @@ cleanup:
 	for (i = 0; rules && i < n_rules; i++)
 		free(rules[i].id);
 	free(rules);
-	free(rule_of);
+	free(id_at);
 	free(order);
 	trb_buf_dispose(&aid);
-	trb_buf_dispose(&rid);
+	trb_buf_dispose(&ids);
 	return error;
 }

@@ -113,21 +113,15 @@ static void collapsed_list(struct trb_buf *out, const struct findings *fs, const
 static void footer(struct trb_buf *out, const struct findings *fs)
 {
 	const struct findings_run *r = &fs->run;
-	char dur[32];
 	int a;
 	bool any = false;
 
 	report_md_unreviewed(out, fs, LIST_MAX);
-	report_format_duration(dur, r->duration_ms);
 	trb_buf_puts(out, "---\n<sub>tribunal ");
 	trb_escape_md(out, r->tool_version ? r->tool_version : "?", strlen(r->tool_version ? r->tool_version : "?"));
 	if (r->base && r->head)
 		trb_buf_printf(out, " \xc2\xb7 reviewed %.7s..%.7s", r->base, r->head);
-	trb_buf_printf(out, " \xc2\xb7 %zu of %zu units reviewed \xc2\xb7 %llu input + %llu output tokens "
-			    "(%llu cache read, %llu cache write) \xc2\xb7 $%.2f \xc2\xb7 %s",
-		       r->units_reviewed, r->units_total, (unsigned long long)r->tokens_input,
-		       (unsigned long long)r->tokens_output, (unsigned long long)r->tokens_cache_read,
-		       (unsigned long long)r->tokens_cache_write, r->cost_usd, dur);
+	report_run_stats(out, r);
 	for (a = 0; a < CONFIG_AGENT_COUNT; a++) {
 		if (!r->models[a])
 			continue;

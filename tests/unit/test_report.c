@@ -519,6 +519,31 @@ static void test_annotations_cannot_spoof_commands(void **state)
 	findings_free(fs);
 }
 
+/* A finding's id comes from findings.json, which a shard job wrote: it is command data too. */
+static void test_annotation_ids_cannot_spoof_commands(void **state)
+{
+	struct findings *fs = fixture();
+	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_REPORT);
+	struct finding *f = NULL;
+	const char *line;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < fs->n && !f; i++)
+		if (fs->v[i].gating)
+			f = &fs->v[i];
+	assert_non_null(f);
+	free(f->id);
+	f->id = xstrdup("F1\n::add-mask::x\r\n::error::owned");
+	render(&b, fs, "annotations.txt");
+	for (line = trb_buf_cstr(&b); *line; line = strchr(line, '\n') + 1)
+		if (strncmp(line, "::add-mask", 10) == 0 || strncmp(line, "::error::", 9) == 0)
+			fail_msg("an id started a workflow command: %.60s", line);
+	assert_non_null(strstr(trb_buf_cstr(&b), "(F1%0A::add-mask::x%0D%0A::error::owned, "));
+	trb_buf_dispose(&b);
+	findings_free(fs);
+}
+
 static void test_console_lines_start_with_fixed_text(void **state)
 {
 	struct findings *fs = fixture();
@@ -882,6 +907,38 @@ static void test_empty_record_is_valid_everywhere(void **state)
 	findings_free(fs);
 }
 
+/* A record without unit counts (hand-written, or from a job that stopped early) still says how
+ * many units were not reviewed, the same in every format, and never "3 of 1". */
+static void test_unreviewed_counts_agree_across_formats(void **state)
+{
+	static const char *const names[] = {"console.txt", "annotations.txt", "summary.md", "report.html"};
+	struct findings *fs;
+	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_REPORT);
+	size_t i;
+
+	(void)state;
+	assert_int_equal(findings_new(&fs), 0);
+	fs->unreviewed = calloc(1, sizeof(*fs->unreviewed));
+	assert_non_null(fs->unreviewed);
+	fs->n_unreviewed = 1;
+	fs->unreviewed[0].unit = 2;
+	fs->unreviewed[0].reason = xstrdup("provider error");
+	fs->run.units_not_reviewed = 3;   /* and no units_total */
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		render(&b, fs, names[i]);
+		if (!strstr(trb_buf_cstr(&b), "3 of 3 "))
+			fail_msg("%s does not say \"3 of 3\":\n%s", names[i], trb_buf_cstr(&b));
+	}
+	fs->run.units_not_reviewed = 0;   /* only the list */
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		render(&b, fs, names[i]);
+		if (!strstr(trb_buf_cstr(&b), "1 of 1 "))
+			fail_msg("%s does not say \"1 of 1\":\n%s", names[i], trb_buf_cstr(&b));
+	}
+	trb_buf_dispose(&b);
+	findings_free(fs);
+}
+
 /* ---- formats ---- */
 
 static void test_formats_parse(void **state)
@@ -1181,6 +1238,7 @@ int main(void)
 		cmocka_unit_test(test_markdown_outputs_neutralize_hostile_text),
 		cmocka_unit_test(test_html_has_no_markup_from_findings),
 		cmocka_unit_test(test_annotations_cannot_spoof_commands),
+		cmocka_unit_test(test_annotation_ids_cannot_spoof_commands),
 		cmocka_unit_test(test_console_lines_start_with_fixed_text),
 		cmocka_unit_test(test_junit_is_well_formed_with_hostile_bytes),
 		cmocka_unit_test(test_review_inline_only_on_diff_lines_with_suggestion),
@@ -1192,6 +1250,7 @@ int main(void)
 		cmocka_unit_test(test_step_summary_appends_within_one_mib),
 		cmocka_unit_test(test_export_truncated_shard),
 		cmocka_unit_test(test_empty_record_is_valid_everywhere),
+		cmocka_unit_test(test_unreviewed_counts_agree_across_formats),
 		cmocka_unit_test(test_formats_parse),
 		cmocka_unit_test(test_write_all_writes_only_selected),
 		cmocka_unit_test(test_write_all_goes_on_after_a_failed_format),
