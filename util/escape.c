@@ -361,7 +361,8 @@ int trb_escape_md_capped(struct trb_buf *out, const char *s, size_t len, bool bl
 	return md_escape(out, s, len, block, max_out, false);
 }
 
-size_t trb_md_fence_len(const char *s, size_t len)
+/* The longest run of backticks in s: a code fence or span delimiter must be longer. */
+static size_t backtick_run(const char *s, size_t len)
 {
 	size_t i, run = 0, longest = 0;
 
@@ -373,6 +374,13 @@ size_t trb_md_fence_len(const char *s, size_t len)
 			run = 0;
 		}
 	}
+	return longest;
+}
+
+size_t trb_md_fence_len(const char *s, size_t len)
+{
+	size_t longest = backtick_run(s, len);
+
 	return longest + 1 < 3 ? 3 : longest + 1;
 }
 
@@ -424,18 +432,9 @@ int trb_escape_md_fence(struct trb_buf *out, const char *s, size_t len, const ch
 
 int trb_escape_md_code(struct trb_buf *out, const char *s, size_t len)
 {
-	size_t i, run = 0, longest = 0, delim;
+	size_t delim = backtick_run(s, len) + 1;
 	bool pad;
 
-	for (i = 0; i < len; i++) {
-		if (s[i] == '`') {
-			if (++run > longest)
-				longest = run;
-		} else {
-			run = 0;
-		}
-	}
-	delim = longest + 1;
 	/* a span that starts or ends with a backtick needs a space so the delimiter stays apart */
 	pad = len > 0 && (s[0] == '`' || s[len - 1] == '`');
 	put_repeat(out, '`', delim);
@@ -450,12 +449,13 @@ int trb_escape_md_code(struct trb_buf *out, const char *s, size_t len)
 
 /* ---- HTML and XML ------------------------------------------------------------------------- */
 
-static int markup_escape(struct trb_buf *out, const char *s, size_t len, bool mention, bool xml,
-			 bool entities)
+/* HTML (entities), HTML inside Markdown (mention: also Markdown punctuation, one line), or the
+ * character cleanup for XML (xml: no entities, \r kept). */
+static int markup_escape(struct trb_buf *out, const char *s, size_t len, bool mention, bool xml)
 {
 	size_t i = 0, n;
 	unsigned cp;
-	bool bad;
+	bool bad, entities = !xml;
 
 	while (i < len) {
 		size_t j = i;
@@ -485,8 +485,6 @@ static int markup_escape(struct trb_buf *out, const char *s, size_t len, bool me
 		else if (mention && cp < 0x80 && strchr("[]!`*_~$|\\", (int)cp))
 			/* inert in an HTML block already; entities keep it so in any renderer */
 			trb_buf_printf(out, "&#%u;", cp);
-		else if (xml && entities && (cp == '\n' || cp == '\r' || cp == '\t'))
-			trb_buf_printf(out, "&#%u;", cp);
 		else if (cp == '\n' || cp == '\t' || (xml && cp == '\r'))
 			trb_buf_putc(out, (char)cp);
 		else if (cp == '\r')
@@ -502,22 +500,17 @@ static int markup_escape(struct trb_buf *out, const char *s, size_t len, bool me
 
 int trb_escape_html(struct trb_buf *out, const char *s, size_t len)
 {
-	return markup_escape(out, s, len, false, false, true);
+	return markup_escape(out, s, len, false, false);
 }
 
 int trb_escape_md_html(struct trb_buf *out, const char *s, size_t len)
 {
-	return markup_escape(out, s, len, true, false, true);
-}
-
-int trb_escape_xml(struct trb_buf *out, const char *s, size_t len)
-{
-	return markup_escape(out, s, len, false, true, true);
+	return markup_escape(out, s, len, true, false);
 }
 
 int trb_escape_xml_clean(struct trb_buf *out, const char *s, size_t len)
 {
-	return markup_escape(out, s, len, false, true, false);
+	return markup_escape(out, s, len, false, true);
 }
 
 /* ---- Mermaid ------------------------------------------------------------------------------ */
@@ -665,23 +658,6 @@ int trb_base64(struct trb_buf *out, const void *data, size_t len)
 
 int trb_escape_plain(struct trb_buf *out, const char *s, size_t len)
 {
-	size_t i = 0, n;
-	unsigned cp;
-	bool bad;
-
-	while (i < len) {
-		n = decode(s, len, i, &cp, &bad);
-		if (cp == '\r' && i + 1 < len && s[i + 1] == '\n') {
-			i++;
-			continue;
-		}
-		if (cp == '\n' || cp == '\r' || cp == '\t')
-			trb_buf_putc(out, ' ');
-		else if (bad || cp_hostile(cp))
-			trb_buf_puts(out, replacement);
-		else
-			trb_buf_put(out, s + i, n);
-		i += n;
-	}
+	code_clean(out, s, len, false);
 	return trb_buf_error(out);
 }

@@ -51,12 +51,9 @@ int trb_escape_html(struct trb_buf *out, const char *s, size_t len);
  * become spaces), since a blank line would end the HTML block. */
 int trb_escape_md_html(struct trb_buf *out, const char *s, size_t len);
 
-/* XML 1.0 text or attribute value: & < > " ' become entities, \t \n \r character references
- * (so that attribute values survive normalization), characters XML forbids (C0 controls, U+FFFE,
- * U+FFFF) and invalid UTF-8 become U+FFFD. */
-int trb_escape_xml(struct trb_buf *out, const char *s, size_t len);
-/* Only the character cleanup of trb_escape_xml, for libxml2's xmlwriter, which escapes markup
- * itself but copies forbidden characters through. */
+/* XML 1.0 characters, for libxml2's xmlwriter, which escapes markup itself but copies the
+ * characters XML forbids through: those (C0 controls other than \t \n \r, U+FFFE, U+FFFF) and
+ * invalid UTF-8 become U+FFFD; markup characters are left to the writer. */
 int trb_escape_xml_clean(struct trb_buf *out, const char *s, size_t len);
 
 /* Length of a backtick code fence that nothing in s can close: one more than the longest run of

@@ -58,7 +58,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run(md_capped, s, size, "<>");
 	run(trb_escape_html, s, size, "<>\"'");
 	run(trb_escape_md_html, s, size, "<>\"'[]!`\n");
-	run(trb_escape_xml, s, size, "<>\"'\r\n\t");
 	run(trb_escape_xml_clean, s, size, NULL);
 	run(trb_escape_mermaid, s, size, "\"[]`<>\n");
 	run(trb_escape_ghcmd_data, s, size, "\r\n");
