@@ -20,7 +20,6 @@
 #include "util/jsonw.h"
 #include "util/path.h"
 
-static const char *const range_sources[] = {"github", "gitlab", "jenkins", "flags", "default", NULL};
 static const char *const policy_sources[] = {"base", "head", "file", "default", NULL};
 static const char *const verdicts[] = {"confirmed", "rejected", "uncertain", NULL};
 static const char *const suppression_kinds[] = {"policy", "inline", NULL};
@@ -336,6 +335,12 @@ static const char *sev_at(const void *table, int i)
 	return i < TRB_SEV_COUNT ? trb_sev_name((trb_sev_t)i) : NULL;
 }
 
+static const char *range_source_at(const void *table, int i)
+{
+	(void)table;
+	return i <= DIFF_SOURCE_DEFAULT ? diff_source_name((diff_source_t)i) : NULL;
+}
+
 static const char *mode_at(const void *table, int i)
 {
 	(void)table;
@@ -635,7 +640,7 @@ static int read_run(struct rd *r, struct findings_run *run, const cJSON *o)
 	    (error = rd_str(r, &run->base, o, "run", "base", false)) < 0 ||
 	    (error = rd_str(r, &run->head, o, "run", "head", false)) < 0 ||
 	    (error = rd_str(r, &run->merge_base, o, "run", "merge_base", false)) < 0 ||
-	    (error = rd_enum(r, &e, o, "run", "range_source", range_sources, false)) < 0 ||
+	    (error = rd_enum_of(r, &e, o, "run", "range_source", range_source_at, NULL, INT_MAX, false)) < 0 ||
 	    (error = rd_str(r, &run->range_source, o, "run", "range_source", false)) < 0)
 		return error;
 	/* they become revision expressions in `tribunal merge`: full object ids only, never a name */
