@@ -257,26 +257,39 @@ static bool md_special(unsigned char c)
 	}
 }
 
-/* cut: max_out is known to be exceeded, so stop where the ellipsis still fits */
-static int md_escape(struct trb_buf *out, const char *s, size_t len, bool block, size_t max_out,
-		     bool cut)
+#define ELLIPSIS_LEN (sizeof(ELLIPSIS) - 1)
+
+/* One pass, whatever the cap: `fit` remembers where to cut (the last character boundary at which
+ * the ellipsis still fits under max_out), and writing stops as soon as the output is longer than
+ * max_out. So a capped escape never writes much more than max_out bytes into out (a long input
+ * cannot trip out's own limit first) and never escapes its input twice. */
+static int md_escape(struct trb_buf *out, const char *s, size_t len, bool block, size_t max_out)
 {
-	size_t start = out->len, i = 0, n, tn;
+	size_t start = out->len, i = 0, n, tn, used = 0, fit = 0, room;
 	bool line_start = true, bad;
 	unsigned cp;
 	char tmp[16];
 
-	if (max_out < sizeof(ELLIPSIS) - 1)
-		max_out = sizeof(ELLIPSIS) - 1;
-	while (i < len) {
-		if (!line_start && !cut) {
-			/* a run of plain ASCII in one copy */
-			size_t j = i;
-			while (j < len && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7f &&
+	if (max_out < ELLIPSIS_LEN)
+		max_out = ELLIPSIS_LEN;
+	room = max_out - ELLIPSIS_LEN;
+	while (i < len && used <= max_out && !out->error) {
+		if (!line_start) {
+			/* a run of plain ASCII in one copy, no longer than the cap can take */
+			size_t j = i, lim = len - i;
+			if (max_out - used < lim)
+				lim = max_out - used + 1;
+			while (j - i < lim && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7f &&
 			       !md_special((unsigned char)s[j]))
 				j++;
 			if (j > i) {
+				size_t before = used;
 				trb_buf_put(out, s + i, j - i);
+				used += j - i;
+				if (used <= room)
+					fit = used;
+				else if (before <= room)
+					fit = room;   /* every byte of the run ends a character */
 				i = j;
 				continue;
 			}
@@ -330,35 +343,33 @@ static int md_escape(struct trb_buf *out, const char *s, size_t len, bool block,
 			tn = n;
 			line_start = false;
 		}
-		if (cut && out->len - start + tn > max_out - (sizeof(ELLIPSIS) - 1)) {
-			trb_buf_puts(out, ELLIPSIS);
-			break;
-		}
 		trb_buf_put(out, tmp, tn);
+		used += tn;
+		if (used <= room)
+			fit = used;
 		i += n;
 	}
-	if (!cut && !out->error && out->len - start > max_out) {
-		/* too long: start again, stopping in time */
-		out->len = start;
-		out->ptr[start] = '\0';
-		return md_escape(out, s, len, block, max_out, true);
+	if (!out->error && used > max_out) {
+		out->len = start + fit;
+		out->ptr[out->len] = '\0';
+		trb_buf_puts(out, ELLIPSIS);
 	}
 	return trb_buf_error(out);
 }
 
 int trb_escape_md(struct trb_buf *out, const char *s, size_t len)
 {
-	return md_escape(out, s, len, false, (size_t)-1, false);
+	return md_escape(out, s, len, false, SIZE_MAX);
 }
 
 int trb_escape_md_block(struct trb_buf *out, const char *s, size_t len)
 {
-	return md_escape(out, s, len, true, (size_t)-1, false);
+	return md_escape(out, s, len, true, SIZE_MAX);
 }
 
 int trb_escape_md_capped(struct trb_buf *out, const char *s, size_t len, bool block, size_t max_out)
 {
-	return md_escape(out, s, len, block, max_out, false);
+	return md_escape(out, s, len, block, max_out);
 }
 
 /* The longest run of backticks in s: a code fence or span delimiter must be longer. */
@@ -482,7 +493,7 @@ static int markup_escape(struct trb_buf *out, const char *s, size_t len, bool me
 			trb_buf_putc(out, ' ');   /* one line: a blank line would end the HTML block */
 		else if (mention && cp == '@')
 			trb_buf_puts(out, "@" WORD_JOINER);
-		else if (mention && cp < 0x80 && strchr("[]!`*_~$|\\", (int)cp))
+		else if (mention && cp > 0 && cp < 0x80 && strchr("[]!`*_~$|\\", (int)cp))
 			/* inert in an HTML block already; entities keep it so in any renderer */
 			trb_buf_printf(out, "&#%u;", cp);
 		else if (cp == '\n' || cp == '\t' || (xml && cp == '\r'))

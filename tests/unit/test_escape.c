@@ -96,7 +96,34 @@ static void test_md_capped_cuts_at_character(void **state)
 	trb_buf_clear(&b);
 	trb_escape_md_capped(&b, "abc", 3, false, 3);
 	assert_string_equal(trb_buf_cstr(&b), "abc");
+	trb_buf_clear(&b);
+	trb_escape_md_capped(&b, "a<b", 3, false, 6);
+	assert_string_equal(trb_buf_cstr(&b), "a&lt;b");
 	trb_buf_dispose(&b);
+}
+
+/* A capped escape of a long text fits a buffer sized for the cap: the text is not escaped whole
+ * into it first. */
+static void test_md_capped_long_input_small_buffer(void **state)
+{
+	struct trb_buf b = TRB_BUF_INIT(1000);
+	char *text = malloc(5000);
+	size_t i;
+
+	(void)state;
+	assert_non_null(text);
+	for (i = 0; i < 5000; i++)
+		text[i] = "ab<@"[i % 4];
+	assert_int_equal(trb_escape_md_capped(&b, text, 5000, false, 100), 0);
+	assert_true(b.len <= 100);
+	assert_int_equal(memcmp(b.ptr, "ab&lt;@" WJ "ab&lt;@" WJ, 2 * 10), 0);
+	assert_int_equal(b.len, 99);   /* 9 units of 10 bytes, "ab&lt;", the ellipsis */
+	assert_int_equal(strcmp(b.ptr + b.len - 3, "\xe2\x80\xa6"), 0);
+	trb_buf_clear(&b);
+	assert_int_equal(trb_escape_md_capped(&b, text, 5000, true, 100), 0);
+	assert_true(b.len <= 100);
+	trb_buf_dispose(&b);
+	free(text);
 }
 
 static void test_fence_is_longer_than_any_backtick_run(void **state)
@@ -143,6 +170,10 @@ static void test_html_keeps_nul_out(void **state)
 	(void)state;
 	trb_escape_html(&b, "a\0b", 3);
 	assert_int_equal(b.len, strlen(trb_buf_cstr(&b)));
+	assert_string_equal(trb_buf_cstr(&b), "a" FFFD "b");
+	/* not &#0;: the punctuation list must not match its own terminator */
+	trb_buf_clear(&b);
+	trb_escape_md_html(&b, "a\0b", 3);
 	assert_string_equal(trb_buf_cstr(&b), "a" FFFD "b");
 	trb_buf_dispose(&b);
 }
@@ -242,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_md_block_keeps_lines_and_trims_indent),
 		cmocka_unit_test(test_md_controls_bidi_invalid_utf8),
 		cmocka_unit_test(test_md_capped_cuts_at_character),
+		cmocka_unit_test(test_md_capped_long_input_small_buffer),
 		cmocka_unit_test(test_fence_is_longer_than_any_backtick_run),
 		cmocka_unit_test(test_code_span),
 		cmocka_unit_test(test_html),
