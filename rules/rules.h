@@ -107,7 +107,9 @@ int rules_scan(struct rules_hits *out, const struct rules *r, const char *path, 
 /* Appends text to out with every secret replaced by `<redacted:KIND>` (e.g.
  * `<redacted:aws-access-key>`), whether or not an inline ignore covers it. Newlines are never
  * removed, so line numbers stay the same: a secret spanning lines (a private key block) becomes
- * one placeholder per line. Runs on all lines, not just added ones. */
+ * one placeholder per line. Runs on all lines, not just added ones. Fails with TRB_ELIMIT, and
+ * appends nothing, when it cannot vouch for the text: more than 4096 secrets, or a secret rule
+ * stopped at a PCRE2 limit on some line. */
 int rules_redact(struct trb_buf *out, const struct rules *r, const char *text, size_t len);
 
 /* Appends a display form of a secret that gives away at most its first 4 bytes and never more
