@@ -691,7 +691,7 @@ int rules_find_spans(struct rules_spans *out, const struct rules *r, const char 
 {
 	struct matcher m = {NULL, NULL};
 	struct rule_state *st = NULL;
-	size_t i = 0;
+	size_t i;
 	int error = 0;
 
 	if (t->n_lines == 0)
@@ -706,7 +706,6 @@ int rules_find_spans(struct rules_spans *out, const struct rules *r, const char 
 	/* globs once per file, not once per hunk */
 	for (i = 0; i < r->n; i++)
 		st[i].disabled = !applies(&r->v[i], path, lang, kinds);
-	i = 0;
 	pcre2_set_match_limit(m.mc, RULES_MATCH_LIMIT);
 	pcre2_set_depth_limit(m.mc, RULES_DEPTH_LIMIT);
 	pcre2_set_heap_limit(m.mc, RULES_HEAP_LIMIT);
@@ -714,6 +713,7 @@ int rules_find_spans(struct rules_spans *out, const struct rules *r, const char 
 		error = scan_run(out, r, path, lang, t, 1, t->n_lines, &m, kinds, st);
 		goto sort;
 	}
+	i = 0;
 	while (i < n_changed) {
 		uint32_t a = changed[i], b;
 		if (a == 0 || a > t->n_lines) {
