@@ -9,17 +9,26 @@
 
 #include "util/err.h"
 
+#define NO_BLOCK UINT32_MAX
+
+/* Blocks are numbered in the order they open, so a block's parent has a smaller index. */
 struct block {
-	uint32_t open, close;    /* header line (incl. signature) and closing line */
-	uint32_t depth;
+	uint32_t open, close;    /* header line (incl. signature) and closing line; close 0: unclosed */
+	uint32_t parent;         /* the closed block around it, or NO_BLOCK */
+	uint32_t indent;         /* indentation of the header (Python, Ruby) */
 };
 
 struct blocks {
 	struct block *v;
 	size_t n, cap;
+	/* per line (1-based, n_lines + 2 entries): the innermost closed block around the line,
+	 * NO_BLOCK when none; for braces, around the start of the line (blocks opened on it are
+	 * blocks first[line] .. first[line + 1] - 1) */
+	uint32_t *top;
+	uint32_t *first;
 };
 
-static int blocks_push(struct blocks *b, uint32_t open, uint32_t close, uint32_t depth)
+static int blocks_push(struct blocks *b, uint32_t open, uint32_t parent, uint32_t indent)
 {
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 64;
@@ -30,10 +39,18 @@ static int blocks_push(struct blocks *b, uint32_t open, uint32_t close, uint32_t
 		b->cap = cap;
 	}
 	b->v[b->n].open = open;
-	b->v[b->n].close = close;
-	b->v[b->n].depth = depth;
+	b->v[b->n].close = 0;
+	b->v[b->n].parent = parent;
+	b->v[b->n].indent = indent;
 	b->n++;
 	return 0;
+}
+
+static void blocks_dispose(struct blocks *b)
+{
+	free(b->v);
+	free(b->top);
+	free(b->first);
 }
 
 int diff_line_index(uint32_t **out, uint32_t *n_lines, const char *text, size_t len)
@@ -126,25 +143,35 @@ static const unsigned char special[256] = {
 	['{'] = 1, ['}'] = 1, ['"'] = 1, ['\''] = 1, ['`'] = 1, ['/'] = 1, ['#'] = 1,
 };
 
-/* Pairs braces; each pair becomes a block from the line of '{' to the line of '}'. */
+/* Pairs braces; each pair becomes a block from the line of '{' to the line of '}'. Fills top and
+ * first; parents skip unclosed braces, so that walking out from a line never visits them. */
 static int scan_braces(struct blocks *out, uint32_t **depth_out, const char *text,
 		       const uint32_t *off, uint32_t n_lines, diff_lang_t lang)
 {
 	struct lexer lx;
 	uint32_t *stack = NULL, *depth = NULL;
-	size_t sp = 0, scap = 0;
+	size_t sp = 0, scap = 0, i;
 	uint32_t line;
 	enum { CODE, BLOCK_COMMENT, BACKTICK } st = CODE;
 	int error = 0;
 
 	lexer_for(&lx, lang);
-	if (!(depth = calloc((size_t)n_lines + 2, sizeof(*depth))))
+	if (!(depth = calloc((size_t)n_lines + 2, sizeof(*depth))) ||
+	    !(out->top = malloc(((size_t)n_lines + 2) * sizeof(*out->top))) ||
+	    !(out->first = malloc(((size_t)n_lines + 2) * sizeof(*out->first)))) {
+		free(depth);
 		return trb_err_oom();
+	}
+	out->top[0] = NO_BLOCK;
+	out->first[0] = 0;
 	for (line = 1; line <= n_lines; line++) {
 		const char *s = text + off[line - 1];
-		size_t n = off[line] - off[line - 1], i = 0;
+		size_t n = off[line] - off[line - 1];
 
+		i = 0;
 		depth[line] = (uint32_t)sp;
+		out->top[line] = sp ? stack[sp - 1] : NO_BLOCK;
+		out->first[line] = (uint32_t)out->n;
 		while (i < n) {
 			char c;
 			/* most bytes are none of { } " ' ` / # \ *: skip them in a tight loop */
@@ -224,16 +251,29 @@ static int scan_braces(struct blocks *out, uint32_t **depth_out, const char *tex
 					stack = v;
 					scap = cap;
 				}
-				stack[sp++] = line;
-			} else if (c == '}' && sp > 0) {
-				sp--;
-				if ((error = blocks_push(out, stack[sp], line, (uint32_t)sp)) < 0)
+				if ((error = blocks_push(out, line, sp ? stack[sp - 1] : NO_BLOCK, 0)) < 0)
 					goto done;
+				stack[sp++] = (uint32_t)(out->n - 1);
+			} else if (c == '}' && sp > 0) {
+				out->v[stack[--sp]].close = line;
 			}
 			i++;
 		}
 	}
 	depth[n_lines + 1] = (uint32_t)sp;
+	out->top[n_lines + 1] = NO_BLOCK;
+	out->first[n_lines + 1] = (uint32_t)out->n;
+	/* parents in opening order, so each one's own parent is already a closed block */
+	for (i = 0; i < out->n; i++) {
+		uint32_t p = out->v[i].parent;
+		if (p != NO_BLOCK && out->v[p].close == 0)
+			out->v[i].parent = out->v[p].parent;
+	}
+	for (line = 1; line <= n_lines; line++) {
+		uint32_t t = out->top[line];
+		if (t != NO_BLOCK && out->v[t].close == 0)
+			out->top[line] = out->v[t].parent;
+	}
 done:
 	free(stack);
 	if (error < 0) {
@@ -310,73 +350,80 @@ static bool is_end(const char *s, size_t n)
 						      s[3] == ' ' || s[3] == '#');
 }
 
-/* Blocks that enclose `line`, innermost first: each `def`/`class` header with smaller indentation
- * above it, with its end (dedent for Python, the matching `end` for Ruby). */
+/* Every `def`/`class` (Ruby: also `module`) block of the file in one pass, with its end: before
+ * the next non-blank line indented as much or less (Python), or that line when it is the
+ * matching `end` (Ruby). A stack of open headers, each indented deeper than the one below, so
+ * top[line] (the innermost block holding the line) is the stack's top. */
 static int scan_indent(struct blocks *out, const char *text, const uint32_t *off, uint32_t n_lines,
-		       diff_lang_t lang, uint32_t line)
+		       diff_lang_t lang)
 {
-	uint32_t l, e;
-	int cur, ind;
-	bool blank;
-	int error;
+	uint32_t *stack = NULL, k, l, prev = 0;
+	size_t sp = 0, scap = 0;
+	int error = 0;
 
-	/* indentation of the target: of the first non-blank line at or after it */
-	cur = -1;
-	for (l = line; l <= n_lines && cur < 0; l++) {
-		ind = indent_of(text + off[l - 1], off[l] - off[l - 1], &blank);
-		if (!blank)
-			cur = ind;
-	}
-	if (cur < 0)
-		return 0;
-	cur++;  /* so that a header on the target line itself counts */
-	for (l = line; l >= 1 && cur > 0; l--) {
-		const char *s = text + off[l - 1];
-		size_t n = off[l] - off[l - 1];
-		ind = indent_of(s, n, &blank);
-		if (blank || ind >= cur)
+	if (!(out->top = malloc(((size_t)n_lines + 2) * sizeof(*out->top))))
+		return trb_err_oom();
+	out->top[0] = NO_BLOCK;
+	for (k = 1; k <= n_lines; k++) {
+		const char *s = text + off[k - 1];
+		size_t n = off[k] - off[k - 1];
+		uint32_t inner, ended = NO_BLOCK;
+		bool blank;
+		int ind = indent_of(s, n, &blank);
+
+		if (blank)
 			continue;
-		cur = ind;
+		while (sp > 0 && (int)out->v[stack[sp - 1]].indent >= ind) {
+			uint32_t b = stack[--sp];
+			if (lang == DIFF_LANG_RUBY && (int)out->v[b].indent == ind && is_end(s, n)) {
+				out->v[b].close = k;
+				ended = b;
+			} else {
+				out->v[b].close = prev;
+			}
+		}
+		/* the blank lines before this one belong to what is still open, and to a block that
+		 * this line ends */
+		inner = ended != NO_BLOCK ? ended : sp ? stack[sp - 1] : NO_BLOCK;
+		for (l = prev + 1; l < k; l++)
+			out->top[l] = inner;
+		out->top[k] = inner;
+		prev = k;
 		if (!is_header(lang, s, n))
 			continue;
-		/* the block ends before the next non-blank line indented <= ind (Python) or at the
-		 * `end` with the same indentation (Ruby) */
-		e = l;
-		for (uint32_t k = l + 1; k <= n_lines; k++) {
-			const char *t = text + off[k - 1];
-			size_t tn = off[k] - off[k - 1];
+		/* decorators above a Python header */
+		l = k;
+		while (l > 1) {
+			const char *t = text + off[l - 2];
+			size_t tn = off[l - 1] - off[l - 2];
 			bool tb;
 			int ti = indent_of(t, tn, &tb);
-			if (tb)
-				continue;
-			if (ti <= ind) {
-				if (lang == DIFF_LANG_RUBY && ti == ind && is_end(t, tn))
-					e = k;
+			if (tb || ti != ind || t[ti < (int)tn ? ti : 0] != '@')
 				break;
-			}
-			e = k;
+			l--;
 		}
-		/* decorators above a Python header */
-		{
-			uint32_t h = l;
-			while (h > 1) {
-				const char *t = text + off[h - 2];
-				size_t tn = off[h - 1] - off[h - 2];
-				bool tb;
-				int ti = indent_of(t, tn, &tb);
-				if (tb || ti != ind || t[ti < (int)tn ? ti : 0] != '@')
-					break;
-				h--;
+		if (sp == scap) {
+			size_t cap = scap ? scap * 2 : 32;
+			uint32_t *v = realloc(stack, cap * sizeof(*v));
+			if (!v) {
+				error = trb_err_oom();
+				goto done;
 			}
-			if ((error = blocks_push(out, h, e, (uint32_t)ind)) < 0)
-				return error;
+			stack = v;
+			scap = cap;
 		}
-		if (ind == 0)
-			break;
-		if (l == 1)
-			break;
+		if ((error = blocks_push(out, l, sp ? stack[sp - 1] : NO_BLOCK, (uint32_t)ind)) < 0)
+			goto done;
+		stack[sp++] = (uint32_t)(out->n - 1);
+		out->top[k] = (uint32_t)(out->n - 1);
 	}
-	return 0;
+	while (sp > 0)
+		out->v[stack[--sp]].close = prev;
+	for (l = prev + 1; l <= n_lines + 1; l++)
+		out->top[l] = NO_BLOCK;
+done:
+	free(stack);
+	return error;
 }
 
 /* ---- widening ------------------------------------------------------------------------------- */
@@ -419,63 +466,72 @@ static bool brace_lang(diff_lang_t l)
 	return l != DIFF_LANG_NONE && l != DIFF_LANG_PYTHON && l != DIFF_LANG_RUBY && l != DIFF_LANG_SQL;
 }
 
-/* From blocks enclosing [a,b] (any order), the outermost that fits the cap; 0 when none. */
-static bool pick_block(const struct block *v, size_t n, uint32_t a, uint32_t b, unsigned cap,
-		       struct block *out, bool *any)
-{
-	size_t i;
-	bool found = false;
+/* What to show of the blocks that enclose a line: the longest that fits the cap (a whole small
+ * class, else the method), and the shortest (whose header names the function). */
+struct choice {
+	const struct block *fit;
+	const struct block *inner;
+};
 
-	*any = false;
-	for (i = 0; i < n; i++) {
-		const struct block *k = &v[i];
-		if (k->open > a || k->close < b)
-			continue;
-		*any = true;
-		if (k->close - k->open + 1 > cap)
-			continue;
-		if (!found || k->close - k->open > out->close - out->open) {
-			*out = *k;
-			found = true;
-		}
-	}
-	return found;
+static void consider(struct choice *c, const struct block *k, uint32_t line, unsigned cap)
+{
+	uint32_t len = k->close - k->open;
+
+	if (k->close == 0 || k->open > line || k->close < line)
+		return;
+	/* ties go to the block that closes first */
+	if (len < cap && (!c->fit || len > c->fit->close - c->fit->open ||
+			  (len == c->fit->close - c->fit->open && k->close < c->fit->close)))
+		c->fit = k;
+	if (!c->inner || len < c->inner->close - c->inner->open ||
+	    (len == c->inner->close - c->inner->open && k->close < c->inner->close))
+		c->inner = k;
 }
 
-/* The smallest block enclosing [a,b] (the one whose header names the function); false if none. */
-static bool innermost(const struct block *v, size_t n, uint32_t a, uint32_t b, struct block *out)
+/* The blocks around `line`: those open at its start (braces) or holding it (indentation), walked
+ * outwards and no further than the first one over the cap, which is as far as a fitting block
+ * can be; for braces also those opened on the line or starting on it with their signature.
+ * O(depth) per line, so that no file makes widening quadratic. */
+static void choose(struct choice *c, const struct blocks *b, bool braces, uint32_t line, uint32_t n_lines,
+		   unsigned cap)
 {
-	size_t i;
-	bool found = false;
+	uint32_t i, l;
 
-	for (i = 0; i < n; i++)
-		if (v[i].open <= a && v[i].close >= b &&
-		    (!found || v[i].close - v[i].open < out->close - out->open)) {
-			*out = v[i];
-			found = true;
-		}
-	return found;
+	c->fit = c->inner = NULL;
+	if (braces)
+		for (l = line; l <= n_lines && l <= line + DIFF_SIGNATURE_LINES; l++)
+			for (i = b->first[l]; i < b->first[l + 1]; i++)
+				consider(c, &b->v[i], line, cap);
+	for (i = b->top[line]; i != NO_BLOCK; i = b->v[i].parent) {
+		consider(c, &b->v[i], line, cap);
+		if (b->v[i].close - b->v[i].open >= cap)
+			break;
+	}
 }
 
 int diff_widen(struct diff_range **out, size_t *n_out, const char *text, const uint32_t *line_off,
 	       uint32_t n_lines, diff_lang_t lang, const struct diff_range *targets, size_t n_targets,
 	       const uint32_t *changed, size_t n_changed, unsigned context, unsigned cap)
 {
-	struct blocks blocks = {0}, local = {0};
+	struct blocks blocks = {0};
 	struct rangev rv = {0};
 	uint32_t *depth = NULL;
 	size_t t, i, w, c;
+	bool braces = brace_lang(lang), indent = lang == DIFF_LANG_PYTHON || lang == DIFF_LANG_RUBY;
 	int error = 0;
 
 	*out = NULL;
 	*n_out = 0;
 	if (n_lines == 0)
 		return 0;
-	if (brace_lang(lang)) {
+	if (braces) {
 		if ((error = scan_braces(&blocks, &depth, text, line_off, n_lines, lang)) < 0)
 			goto done;
 		for (i = 0; i < blocks.n; i++)
-			blocks.v[i].open = signature_start(text, line_off, depth, blocks.v[i].open);
+			if (blocks.v[i].close)
+				blocks.v[i].open = signature_start(text, line_off, depth, blocks.v[i].open);
+	} else if (indent && (error = scan_indent(&blocks, text, line_off, n_lines, lang)) < 0) {
+		goto done;
 	}
 	for (t = 0; t < n_targets; t++) {
 		uint32_t a = targets[t].start, b = targets[t].end, ends[2];
@@ -491,34 +547,24 @@ int diff_widen(struct diff_range **out, size_t *n_out, const char *text, const u
 			b = a;
 		if ((error = rv_push(&rv, a, b)) < 0)
 			goto done;
+		if (!braces && !indent)
+			continue;
 		/* each end of the hunk may sit in a different function */
 		ends[0] = a;
 		ends[1] = b;
 		for (e = 0; e < 2; e++) {
-			const struct block *bv;
-			size_t bn;
-			struct block pick = {0, 0, 0}, inner = {0, 0, 0};
-			bool any;
+			struct choice ch;
 
 			if (e == 1 && b == a)
 				break;
-			if (lang == DIFF_LANG_PYTHON || lang == DIFF_LANG_RUBY) {
-				local.n = 0;
-				if ((error = scan_indent(&local, text, line_off, n_lines, lang, ends[e])) < 0)
+			choose(&ch, &blocks, braces, ends[e], n_lines, cap);
+			if (ch.fit) {
+				if ((error = rv_push(&rv, ch.fit->open, ch.fit->close)) < 0)
 					goto done;
-				bv = local.v;
-				bn = local.n;
-			} else {
-				bv = blocks.v;
-				bn = blocks.n;
-			}
-			if (pick_block(bv, bn, ends[e], ends[e], cap, &pick, &any)) {
-				if ((error = rv_push(&rv, pick.open, pick.close)) < 0)
-					goto done;
-			} else if (any && innermost(bv, bn, ends[e], ends[e], &inner)) {
+			} else if (ch.inner) {
 				/* too long to include: keep at least the header that names it */
-				uint32_t hend = inner.open + 2 < ends[e] ? inner.open + 2 : ends[e];
-				if ((error = rv_push(&rv, inner.open, hend)) < 0)
+				uint32_t hend = ch.inner->open + 2 < ends[e] ? ch.inner->open + 2 : ends[e];
+				if ((error = rv_push(&rv, ch.inner->open, hend)) < 0)
 					goto done;
 			}
 		}
@@ -551,8 +597,7 @@ int diff_widen(struct diff_range **out, size_t *n_out, const char *text, const u
 	rv.v = NULL;
 done:
 	free(rv.v);
-	free(blocks.v);
-	free(local.v);
+	blocks_dispose(&blocks);
 	free(depth);
 	return error;
 }

@@ -200,6 +200,52 @@ static void test_ruby_def_end(void **state)
 	(void)state;
 	expect_one(widen(rb, DIFF_LANG_RUBY, 3, 3, 0, 250), 1, 9);
 	expect_one(widen(rb, DIFF_LANG_RUBY, 3, 3, 0, 4), 2, 4);
+	/* the `end` line belongs to the method it closes */
+	expect_one(widen(rb, DIFF_LANG_RUBY, 8, 8, 0, 4), 6, 8);
+}
+
+/* A hostile file: one block holding every hunk, far over the cap. Each hunk keeps only the
+ * block's header lines and itself (widening walks out from the hunk no further than the first
+ * block over the cap; bench/plan_hostile.sh times this on 1 MiB files). */
+static void test_blocks_over_the_cap_keep_their_header_for_every_hunk(void **state)
+{
+	static const char *const head[] = {"class A:\n", "{\n"};
+	static const char *const line[] = {"    x=1\n", "\tx=1;\n"};
+	static const diff_lang_t lang[] = {DIFF_LANG_PYTHON, DIFF_LANG_C};
+	size_t k, i, lines = 4000, nt = lines / 2;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		struct diff_range *targets = calloc(nt, sizeof(*targets)), *v = NULL;
+		size_t nh = strlen(head[k]), nl = strlen(line[k]), len = nh + lines * nl;
+		char *src = malloc(len + 3);
+		uint32_t *off = NULL, n = 0;
+		size_t nv = 0;
+
+		assert_non_null(targets);
+		assert_non_null(src);
+		memcpy(src, head[k], nh);
+		for (i = 0; i < lines; i++)
+			memcpy(src + nh + i * nl, line[k], nl);
+		if (lang[k] == DIFF_LANG_C) {
+			memcpy(src + len, "}\n", 2);
+			len += 2;
+		}
+		for (i = 0; i < nt; i++)
+			targets[i].start = targets[i].end = (uint32_t)(2 + 2 * i);
+		assert_int_equal(diff_line_index(&off, &n, src, len), 0);
+		assert_int_equal(diff_widen(&v, &nv, src, off, n, lang[k], targets, nt, NULL, 0, 0, 250), 0);
+		/* the header (line 1) joins the first hunks; every other hunk stands alone */
+		assert_int_equal(nv, nt - 1);
+		assert_int_equal(v[0].start, 1);
+		assert_int_equal(v[0].end, 4);
+		assert_int_equal(v[1].start, 6);
+		assert_int_equal(v[nv - 1].start, 2 + 2 * (nt - 1));
+		free(v);
+		free(off);
+		free(src);
+		free(targets);
+	}
 }
 
 static void test_ranges_merge_and_count_changed_lines(void **state)
@@ -273,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_hunk_spanning_two_functions_covers_both),
 		cmocka_unit_test(test_unknown_language_keeps_only_context),
 		cmocka_unit_test(test_ruby_def_end),
+		cmocka_unit_test(test_blocks_over_the_cap_keep_their_header_for_every_hunk),
 		cmocka_unit_test(test_ranges_merge_and_count_changed_lines),
 		cmocka_unit_test(test_unclosed_string_and_hostile_braces_stay_bounded),
 		cmocka_unit_test(test_line_index_without_final_newline),
