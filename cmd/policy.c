@@ -111,54 +111,57 @@ int cmd_open_range(struct diff **out, struct diff_spec *spec, const struct cmd_o
 	return 0;
 }
 
+/* Whether the other side's .tribunal.yml differs from the one in use (eu: how reading that one
+ * went); a file that cannot be read there counts as different. Never fails. */
+static bool policy_differs(struct diff *d, diff_side_t other, int eu, const char *text, size_t len)
+{
+	char *other_text = NULL;
+	size_t other_len = 0;
+	int eo = diff_read_file(&other_text, &other_len, d, other, POLICY_FILE, CONFIG_MAX_BYTES + 1);
+	bool differs = eo != eu || (eo == 0 && (other_len != len || memcmp(other_text, text, len) != 0));
+
+	free(other_text);
+	trb_err_clear();
+	return differs;
+}
+
 int cmd_load_policy(struct config **out, const char **source, struct diff *d, const struct cmd_opts *o)
 {
-	bool quiet = o->val[OPT_QUIET] != NULL, from_head = o->val[OPT_POLICY_FROM] && !strcmp(o->val[OPT_POLICY_FROM], "head");
-	char *base_text = NULL, *head_text = NULL, name[96], sha[GIT_OID_HEXSZ + 1];
-	size_t base_len = 0, head_len = 0;
-	int rc = 0, eb, eh;
+	bool quiet = o->val[OPT_QUIET] != NULL;
+	/* the base commit's policy unless asked otherwise: a merge request must not weaken its own gate */
+	diff_side_t side = o->val[OPT_POLICY_FROM] && !strcmp(o->val[OPT_POLICY_FROM], "head") ? DIFF_SIDE_HEAD
+											     : DIFF_SIDE_BASE;
+	const char *which = side == DIFF_SIDE_HEAD ? "head" : "base";
+	char *text = NULL, name[96], sha[GIT_OID_HEXSZ + 1];
+	size_t len = 0;
+	int rc, eu;
 
 	*out = NULL;
 	if (o->val[OPT_POLICY]) {
 		*source = "file";
 		return load_file(out, o->val[OPT_POLICY], quiet);
 	}
-	eb = diff_read_file(&base_text, &base_len, d, DIFF_SIDE_BASE, POLICY_FILE, CONFIG_MAX_BYTES + 1);
-	eh = diff_read_file(&head_text, &head_len, d, DIFF_SIDE_HEAD, POLICY_FILE, CONFIG_MAX_BYTES + 1);
-	if ((eb < 0 && eb != TRB_ENOTFOUND) || (eh < 0 && eh != TRB_ENOTFOUND)) {
+	/* only the side in use can fail the run: the other one is read for the note alone */
+	eu = diff_read_file(&text, &len, d, side, POLICY_FILE, CONFIG_MAX_BYTES + 1);
+	if (eu < 0 && eu != TRB_ENOTFOUND) {
 		cmd_report_error(o, POLICY_FILE ": ");
-		rc = EXIT_USAGE;
-		goto done;
+		return EXIT_USAGE;
 	}
-	if (from_head) {
-		if (eh == 0) {
-			git_oid_tostr(sha, 8, &d->head);
-			snprintf(name, sizeof(name), POLICY_FILE " (head %s)", sha);
-			*source = "head";
-			rc = load_text(out, name, head_text, head_len, quiet);
-		} else {
-			*source = "default";
-			rc = config_new_default(out) < 0 ? EXIT_USAGE : 0;
-		}
-		goto done;
-	}
-	/* the base commit's policy: a merge request must not weaken its own gate */
-	if (eb == 0) {
-		git_oid_tostr(sha, 8, &d->base);
-		snprintf(name, sizeof(name), POLICY_FILE " (base %s)", sha);
-		*source = "base";
-		rc = load_text(out, name, base_text, base_len, quiet);
+	if (eu == 0) {
+		git_oid_tostr(sha, 8, side == DIFF_SIDE_HEAD ? &d->head : &d->base);
+		snprintf(name, sizeof(name), POLICY_FILE " (%s %s)", which, sha);
+		*source = which;
+		rc = load_text(out, name, text, len, quiet);
 	} else {
+		trb_err_clear();
 		*source = "default";
 		rc = config_new_default(out) < 0 ? EXIT_USAGE : 0;
 	}
-	if (rc == 0 && !quiet && (eb != eh || (eb == 0 && (base_len != head_len || memcmp(base_text, head_text, base_len)))))
+	if (rc == 0 && !quiet && side == DIFF_SIDE_BASE && policy_differs(d, DIFF_SIDE_HEAD, eu, text, len))
 		fprintf(stderr, "tribunal: note: this merge request changes " POLICY_FILE "; the scan uses the %s "
 			"(the change is reviewed as code; --policy-from head would use it, which lets a merge request "
-			"weaken its own gate)\n", eb == 0 ? "base commit's version" : "default policy (the base has none)");
-done:
-	free(base_text);
-	free(head_text);
+			"weaken its own gate)\n", eu == 0 ? "base commit's version" : "default policy (the base has none)");
+	free(text);
 	if (rc != 0) {
 		config_free(*out);
 		*out = NULL;

@@ -40,3 +40,20 @@ expect_in "$OUT" "bad.yml:2:7: error: mode: unknown value 'blockk'"
 # --help explains why --policy-from head is unsafe
 expect_rc 0 "$TRIBUNAL" plan --help
 expect_in "$OUT" "weaken"
+
+# only the policy in use can stop the run: a head .tribunal.yml over the size limit is reviewed
+# as a change (and refused with --policy-from head), never fatal while the base's is used
+B=$TMP/big
+new_repo "$B"
+printf 'version: 1\n' > "$B/.tribunal.yml"
+echo 'int a;' > "$B/a.c"
+commit "$B" base
+{ printf 'version: 1\n'; python3 -c 'print("# padding\n" * 120000, end="")'; } > "$B/.tribunal.yml"
+echo 'int a = 1;' > "$B/a.c"
+commit "$B" head
+expect_rc 0 "$TRIBUNAL" plan --repo "$B"
+expect_in "$OUT" "this merge request changes .tribunal.yml; the scan uses the base commit's version"
+expect_rc 0 "$TRIBUNAL" scan --repo "$B" --dry-run --out "$TMP/big-out" --format json
+jq -e '.run.policy.source == "base"' "$TMP/big-out/findings.json" >/dev/null || die "scan did not use the base policy"
+expect_rc 2 "$TRIBUNAL" plan --repo "$B" --policy-from head
+expect_in "$OUT" ".tribunal.yml: "
