@@ -59,7 +59,7 @@ int cmd_load_policy(struct config **out, const char **source, struct diff *d, co
  * error; returns 0 or EXIT_USAGE. spec is filled even on failure (dispose it). */
 int cmd_open_range(struct diff **out, struct diff_spec *spec, const struct cmd_opts *o);
 
-/* Today as yyyymmdd (UTC), or from SOURCE_DATE_EPOCH when set. */
+/* Today as yyyymmdd (UTC), from the wall clock (suppressions expire by it). */
 int cmd_today(void);
 /* Reads a whole file of at most `limit` bytes. */
 int cmd_read_file(char **out, size_t *len, const char *path, size_t limit);

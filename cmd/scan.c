@@ -3,11 +3,12 @@
 #define _XOPEN_SOURCE 700   /* realpath */
 #include "cmd/cmd.h"
 
-#include <fcntl.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,28 +27,32 @@
 
 #define DEFAULT_OUT "tribunal-out"
 
-/* Random hex from the kernel; a run id and the prompt delimiter nonce. */
-static void random_hex(char *out, size_t bytes)
+/* Random hex from the kernel; a run id and the prompt delimiter nonce. The nonce is what keeps
+ * repository text from closing the delimiters around it, so there is no weaker fallback: no
+ * randomness, no scan. */
+static int random_hex(char *out, size_t bytes)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char buf[32];
 	size_t i, got = 0;
-	int fd = open("/dev/urandom", O_RDONLY);
 
 	if (bytes > sizeof(buf))
 		bytes = sizeof(buf);
-	if (fd >= 0) {
-		ssize_t n = read(fd, buf, bytes);
-		got = n > 0 ? (size_t)n : 0;
-		close(fd);
+	while (got < bytes) {
+		ssize_t n = getrandom(buf + got, bytes - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return trb_err_set(TRB_EIO, "cannot get random bytes from the kernel (getrandom: %s)",
+					   n < 0 ? strerror(errno) : "no bytes");
+		got += (size_t)n;
 	}
-	for (i = got; i < bytes; i++)   /* no /dev/urandom: still unique per run, not secret */
-		buf[i] = (unsigned char)((unsigned long)time(NULL) * 2654435761u >> (i % 24) ^ (unsigned)getpid() >> (i % 8));
 	for (i = 0; i < bytes; i++) {
 		out[2 * i] = hex[buf[i] >> 4];
 		out[2 * i + 1] = hex[buf[i] & 15];
 	}
 	out[2 * bytes] = '\0';
+	return 0;
 }
 
 static void progress_line(const char *line, void *payload)
@@ -349,8 +354,10 @@ int cmd_scan(struct cmd_opts *o)
 
 	rules_hits_init(&hits);
 	report_options_init(&ro);
-	random_hex(scan_id, 8);
-	random_hex(nonce, 12);
+	if (random_hex(scan_id, 8) < 0 || random_hex(nonce, 12) < 0) {
+		cmd_report_error(o, NULL);
+		goto done;
+	}
 	if (o->val[OPT_FORMAT] && report_formats_parse(&formats, o->val[OPT_FORMAT]) < 0) {
 		fprintf(stderr, "tribunal scan: %s\nTry 'tribunal scan --help'.\n", trb_err_msg());
 		goto done;

@@ -24,3 +24,10 @@ expect_rc 2 "$TRIBUNAL" plan --quiet --verbose
 expect_rc 0 "$TRIBUNAL" version
 for lib in "tribunal " libgit2 libcurl cJSON libyaml libxml2 PCRE2; do expect_in "$OUT" "$lib"; done
 expect_rc 2 "$TRIBUNAL" version extra
+
+# suppressions expire by the wall clock: SOURCE_DATE_EPOCH (in CI often the commit time, which
+# the merge request's author picks) cannot keep an expired one alive
+printf 'version: 1\nsuppressions:\n  - {fingerprint: 0123456789abcdef, reason: "accepted, SEC-1", expires: 2020-01-01}\n' \
+	> "$TMP/expired.yml"
+expect_rc 0 env SOURCE_DATE_EPOCH=1500000000 "$TRIBUNAL" policy check "$TMP/expired.yml"
+expect_in "$OUT" "suppression expired on 2020-01-01"
