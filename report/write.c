@@ -269,9 +269,9 @@ cleanup:
 	return error;
 }
 
-/* Appends the summary to $GITHUB_STEP_SUMMARY within what is left of its 1 MiB per step.
- * `rendered` is summary.md when it was rendered in this run with max (0: not rendered): the same
- * bytes when they fit, so the summary is rendered once. */
+/* Appends the summary, in at most max bytes, to $GITHUB_STEP_SUMMARY within what is left of its
+ * 1 MiB per step. `rendered` is summary.md as just rendered with max, or NULL: when the room left
+ * is at least max it is those very bytes, so the summary is not rendered twice. */
 static int append_step_summary(const char *path, const struct findings *fs, size_t max,
 			       const struct trb_buf *rendered)
 {
