@@ -55,9 +55,20 @@ struct diff_spec;
  * head with --policy-from head), else the default. *source is "file", "base", "head" or
  * "default". Diagnostics are printed; returns 0 or EXIT_USAGE. */
 int cmd_load_policy(struct config **out, const char **source, struct diff *d, const struct cmd_opts *o);
-/* Resolves base and head (flags, then the CI environment) and opens the repository. Prints the
- * error; returns 0 or EXIT_USAGE. spec is filled even on failure (dispose it). */
-int cmd_open_range(struct diff **out, struct diff_spec *spec, const struct cmd_opts *o);
+/* What plan and scan share: resolves base and head (flags, then the CI environment), opens the
+ * repository, loads the policy (cmd_load_policy), computes the changed files (with a progress
+ * line when cmd_progress_enabled) and packs the units for o->shard_n shards. Prints the error;
+ * returns 0 or EXIT_USAGE. spec, *d and *policy are filled as far as it got, also on failure:
+ * the caller disposes of spec and frees *d and *policy. */
+int cmd_prepare(struct diff **d, struct diff_spec *spec, struct config **policy, const char **policy_source,
+		const struct cmd_opts *o);
+/* The SHA-256 (64 hex digits and a NUL in out[65]) of the effective policy as 'policy show'
+ * prints it: which policy a run used, whatever file it came from. TRB_ENOMEM. */
+int cmd_policy_hash(char *out, const struct config *policy);
+
+/* Writes the reports (report_write_all), then on stdout the GitHub annotations (in GitHub
+ * Actions) and the console summary. Prints the error; returns 0 or EXIT_USAGE. */
+int cmd_write_reports(const struct findings *fs, const char *out_dir, unsigned formats, const struct cmd_opts *o);
 
 /* Today as yyyymmdd (UTC), from the wall clock (suppressions expire by it). */
 int cmd_today(void);

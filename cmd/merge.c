@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config/config.h"
 #include "diff/diff.h"
@@ -12,7 +11,6 @@
 #include "report/report.h"
 #include "util/buf.h"
 #include "util/err.h"
-#include "util/sha256.h"
 
 #define FINDINGS_MAX_BYTES ((size_t)512 * 1024 * 1024)
 
@@ -86,14 +84,12 @@ int cmd_merge(struct cmd_opts *o)
 {
 	struct findings **parts = NULL, *merged = NULL;
 	struct config *policy = NULL;
-	struct report_options ro;
-	struct trb_buf path = TRB_BUF_INIT(4096), console = TRB_BUF_INIT(TRB_LIMIT_REPORT);
+	struct trb_buf path = TRB_BUF_INIT(4096);
 	const char *out_dir = o->val[OPT_OUT], *source = "default";
 	unsigned formats = REPORT_ALL & ~REPORT_BIT(REPORT_AUDIT);
 	size_t i;
 	int rc = EXIT_USAGE;
 
-	report_options_init(&ro);
 	if (!out_dir || o->n_args == 0) {
 		fprintf(stderr, "tribunal merge: expected DIR... --out DIR\nTry 'tribunal merge --help'.\n");
 		goto done;
@@ -126,19 +122,14 @@ int cmd_merge(struct cmd_opts *o)
 		cmd_report_error(o, NULL);
 		goto done;
 	}
-	/* agents ran for the whole merge request only if they ran in every shard */
-	for (i = 0; i < o->n_args; i++)
-		merged->run.agents_ran = merged->run.agents_ran && parts[i]->run.agents_ran;
 	findings_order(merged);
 	if (merge_policy(&policy, &source, merged, o) != 0)
 		goto done;
 	if (policy) {
 		/* the same gate as one job: recomputed over every shard's findings */
-		char *yaml = NULL, hash[65];
-		if (config_to_yaml(&yaml, policy) < 0)
+		char hash[65];
+		if (cmd_policy_hash(hash, policy) < 0)
 			goto oom;
-		trb_sha256_hex(hash, yaml, strlen(yaml));
-		free(yaml);
 		if (merged->run.policy_sha256 && strcmp(hash, merged->run.policy_sha256) != 0) {
 			fprintf(stderr, "tribunal merge: error: the policy (%s) differs from the one the shards ran with; "
 				"pass the same --policy the scans used\n", source);
@@ -147,26 +138,12 @@ int cmd_merge(struct cmd_opts *o)
 		if (findings_gate(merged, policy) < 0)
 			goto oom;
 	} else {
-		const char *note = "The gate was combined from the shards' verdicts: no repository or --policy to "
-				   "recompute it (max_findings counts per shard).";
-		char **v = realloc(merged->run.notices, (merged->run.n_notices + 1) * sizeof(*v));
-		if (!v)
+		if (findings_add_notice(merged, "The gate was combined from the shards' verdicts: no repository or "
+					"--policy to recompute it (max_findings counts per shard).") < 0)
 			goto oom;
-		merged->run.notices = v;
-		if (!(v[merged->run.n_notices] = strdup(note)))
-			goto oom;
-		merged->run.n_notices++;
 	}
-	if (report_options_from_env(&ro) < 0 || report_write_all(out_dir, formats, merged, &ro) < 0) {
-		cmd_report_error(o, NULL);
+	if (cmd_write_reports(merged, out_dir, formats, o) != 0)
 		goto done;
-	}
-	if (ro.github_actions && report_annotations(&console, merged) == 0)
-		fputs(trb_buf_cstr(&console), stdout);
-	trb_buf_clear(&console);
-	if (report_console(&console, merged, out_dir, formats, isatty(STDOUT_FILENO)) == 0)
-		fputs(trb_buf_cstr(&console), stdout);
-	fflush(stdout);
 	if (policy)
 		rc = cmd_exit_status(merged, policy, merged->run.agents_ran);
 	else
@@ -181,8 +158,6 @@ done:
 	free(parts);
 	findings_free(merged);
 	config_free(policy);
-	report_options_dispose(&ro);
 	trb_buf_dispose(&path);
-	trb_buf_dispose(&console);
 	return rc;
 }

@@ -14,13 +14,6 @@
 #include "util/err.h"
 #include "util/escape.h"
 
-static void progress_cb(size_t done, size_t total, void *payload)
-{
-	(void)payload;
-	if (done == total || done % 25 == 0)
-		fprintf(stderr, "\rtribunal: reading changed files %zu/%zu%s", done, total, done == total ? "\n" : "");
-}
-
 /* JSON strings must be valid UTF-8: hostile names get U+FFFD for invalid bytes. */
 static cJSON *jstr(const char *s)
 {
@@ -298,7 +291,6 @@ int cmd_plan(struct cmd_opts *o)
 	struct diff_spec spec = {0};
 	struct diff *d = NULL;
 	struct config *policy = NULL;
-	struct diff_opts dopts;
 	struct agents_estimate est;
 	const char *policy_source = "default";
 	size_t *tokens = NULL, i, n = 0;
@@ -307,18 +299,8 @@ int cmd_plan(struct cmd_opts *o)
 	struct trb_buf out = TRB_BUF_INIT(TRB_LIMIT_REPORT);
 	int rc = EXIT_USAGE;
 
-	if (cmd_open_range(&d, &spec, o) != 0)
+	if (cmd_prepare(&d, &spec, &policy, &policy_source, o) != 0)
 		goto done;
-	if (cmd_load_policy(&policy, &policy_source, d, o) != 0)
-		goto done;
-	memset(&dopts, 0, sizeof(dopts));
-	dopts.policy = policy;
-	if (cmd_progress_enabled(o))
-		dopts.progress = progress_cb;
-	if (diff_run(d, &dopts) < 0 || diff_pack(d, policy->budget.unit_tokens, o->shard_n) < 0) {
-		cmd_report_error(o, NULL);
-		goto done;
-	}
 	if (d->n_units && !(tokens = calloc(d->n_units, sizeof(*tokens)))) {
 		fprintf(stderr, "tribunal: error: out of memory\n");
 		goto done;

@@ -11,6 +11,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/escape.h"
+#include "util/sha256.h"
 
 #define POLICY_FILE ".tribunal.yml"
 
@@ -98,14 +99,49 @@ static int readfile_cb(char **out, size_t *len, const char *path, void *payload)
 	return cmd_read_file(out, len, path, (size_t)64 * 1024 * 1024);
 }
 
-int cmd_open_range(struct diff **out, struct diff_spec *spec, const struct cmd_opts *o)
+static void progress_cb(size_t done, size_t total, void *payload)
 {
-	*out = NULL;
+	(void)payload;
+	if (done == total || done % 25 == 0)
+		fprintf(stderr, "\rtribunal: reading changed files %zu/%zu%s", done, total, done == total ? "\n" : "");
+}
+
+int cmd_prepare(struct diff **d, struct diff_spec *spec, struct config **policy, const char **policy_source,
+		const struct cmd_opts *o)
+{
+	struct diff_opts dopts;
+	int rc;
+
+	*d = NULL;
+	*policy = NULL;
+	*policy_source = "default";
 	if (diff_spec_resolve(spec, o->val[OPT_BASE], o->val[OPT_HEAD], getenv_cb, readfile_cb, NULL) < 0 ||
-	    diff_open(out, o->val[OPT_REPO] ? o->val[OPT_REPO] : ".", spec) < 0) {
+	    diff_open(d, o->val[OPT_REPO] ? o->val[OPT_REPO] : ".", spec) < 0) {
 		cmd_report_error(o, NULL);
 		return EXIT_USAGE;
 	}
+	if ((rc = cmd_load_policy(policy, policy_source, *d, o)) != 0)
+		return rc;
+	memset(&dopts, 0, sizeof(dopts));
+	dopts.policy = *policy;
+	if (cmd_progress_enabled(o))
+		dopts.progress = progress_cb;
+	if (diff_run(*d, &dopts) < 0 || diff_pack(*d, (*policy)->budget.unit_tokens, o->shard_n) < 0) {
+		cmd_report_error(o, NULL);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int cmd_policy_hash(char *out, const struct config *policy)
+{
+	char *yaml = NULL;
+	int error;
+
+	if ((error = config_to_yaml(&yaml, policy)) < 0)
+		return error;
+	trb_sha256_hex(out, yaml, strlen(yaml));
+	free(yaml);
 	return 0;
 }
 

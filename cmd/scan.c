@@ -23,7 +23,6 @@
 #include "util/err.h"
 #include "util/escape.h"
 #include "util/fsio.h"
-#include "util/sha256.h"
 
 #define DEFAULT_OUT "tribunal-out"
 
@@ -63,19 +62,6 @@ static void progress_line(const char *line, void *payload)
 	trb_escape_term(&b, line, strlen(line));
 	fprintf(stderr, "tribunal: %s\n", trb_buf_cstr(&b));
 	trb_buf_dispose(&b);
-}
-
-static int add_notice(struct findings *fs, const char *text)
-{
-	char **v = realloc(fs->run.notices, (fs->run.n_notices + 1) * sizeof(*v));
-
-	if (!v)
-		return trb_err_oom();
-	fs->run.notices = v;
-	if (!(v[fs->run.n_notices] = strdup(text)))
-		return trb_err_oom();
-	fs->run.n_notices++;
-	return 0;
 }
 
 static int set(char **dst, const char *src)
@@ -123,17 +109,15 @@ static uint64_t now_ms(void)
 static int fill_run(struct findings *fs, const struct diff *d, const struct config *policy, const char *policy_source,
 		    const struct cmd_opts *o, const char *scan_id)
 {
-	char sha[GIT_OID_HEXSZ + 1], started[32], shard[32], hash[65], *yaml = NULL;
+	char sha[GIT_OID_HEXSZ + 1], started[32], shard[32], hash[65];
 	const char *repo = getenv("GITHUB_REPOSITORY");
 	int error;
 
 	if (!repo || !*repo)
 		repo = getenv("CI_PROJECT_PATH");
 	now_rfc3339(started, sizeof(started));
-	if ((error = config_to_yaml(&yaml, policy)) < 0)
+	if ((error = cmd_policy_hash(hash, policy)) < 0)
 		return error;
-	trb_sha256_hex(hash, yaml, strlen(yaml));
-	free(yaml);
 	snprintf(shard, sizeof(shard), "%u/%u", o->shard_i, o->shard_n);
 	if ((error = set(&fs->run.scan_id, scan_id)) < 0 || (error = set(&fs->run.tool_version, TRB_VERSION)) < 0 ||
 	    (error = set(&fs->run.base, git_oid_tostr(sha, sizeof(sha), &d->base))) < 0 ||
@@ -312,6 +296,30 @@ static bool intended(const char *reason)
 	return false;
 }
 
+int cmd_write_reports(const struct findings *fs, const char *out_dir, unsigned formats, const struct cmd_opts *o)
+{
+	struct report_options ro;
+	struct trb_buf console = TRB_BUF_INIT(TRB_LIMIT_REPORT);
+	int rc = 0;
+
+	report_options_init(&ro);
+	if (report_options_from_env(&ro) < 0 || report_write_all(out_dir, formats, fs, &ro) < 0) {
+		cmd_report_error(o, NULL);
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	if (ro.github_actions && report_annotations(&console, fs) == 0)
+		fputs(trb_buf_cstr(&console), stdout);
+	trb_buf_clear(&console);
+	if (report_console(&console, fs, out_dir, formats, isatty(STDOUT_FILENO)) == 0)
+		fputs(trb_buf_cstr(&console), stdout);
+	fflush(stdout);
+done:
+	trb_buf_dispose(&console);
+	report_options_dispose(&ro);
+	return rc;
+}
+
 int cmd_exit_status(const struct findings *fs, const struct config *policy, bool agents_possible)
 {
 	size_t i;
@@ -340,9 +348,7 @@ int cmd_scan(struct cmd_opts *o)
 	struct llm_client *llm = NULL;
 	struct llm_options lo;
 	struct agents_options ao;
-	struct report_options ro;
-	struct diff_opts dopts;
-	struct trb_buf audit = TRB_BUF_INIT(4096), console = TRB_BUF_INIT(TRB_LIMIT_REPORT);
+	struct trb_buf audit = TRB_BUF_INIT(4096);
 	const char *policy_source = "default", *out_dir = o->val[OPT_OUT] ? o->val[OPT_OUT] : DEFAULT_OUT;
 	const char *no_agents = NULL;
 	char scan_id[33], nonce[33], *cache_rel = NULL;
@@ -353,7 +359,6 @@ int cmd_scan(struct cmd_opts *o)
 	int rc = EXIT_USAGE, error;
 
 	rules_hits_init(&hits);
-	report_options_init(&ro);
 	if (random_hex(scan_id, 8) < 0 || random_hex(nonce, 12) < 0) {
 		cmd_report_error(o, NULL);
 		goto done;
@@ -365,14 +370,9 @@ int cmd_scan(struct cmd_opts *o)
 	/* a shard's findings.json is what `tribunal merge` reads */
 	if (o->shard_n > 1)
 		formats |= REPORT_BIT(REPORT_JSON);
-	if (cmd_open_range(&d, &spec, o) != 0)
+	if (cmd_prepare(&d, &spec, &policy, &policy_source, o) != 0)
 		goto done;
-	if (cmd_load_policy(&policy, &policy_source, d, o) != 0)
-		goto done;
-	memset(&dopts, 0, sizeof(dopts));
-	dopts.policy = policy;
-	if ((error = diff_run(d, &dopts)) < 0 || (error = diff_pack(d, policy->budget.unit_tokens, o->shard_n)) < 0 ||
-	    (error = findings_new(&fs)) < 0 || (error = fill_run(fs, d, policy, policy_source, o, scan_id)) < 0) {
+	if ((error = findings_new(&fs)) < 0 || (error = fill_run(fs, d, policy, policy_source, o, scan_id)) < 0) {
 		cmd_report_error(o, NULL);
 		goto done;
 	}
@@ -385,7 +385,7 @@ int cmd_scan(struct cmd_opts *o)
 			goto done;
 		}
 	}
-	if (d->n_files == 0 && add_notice(fs, "The merge request changes no files: nothing to review.") < 0)
+	if (d->n_files == 0 && findings_add_notice(fs, "The merge request changes no files: nothing to review.") < 0)
 		goto oom;
 
 	/* the deterministic layer */
@@ -402,7 +402,7 @@ int cmd_scan(struct cmd_opts *o)
 		snprintf(msg, sizeof(msg), "%zu changed file%s not reviewed by an agent because of %s content "
 			 "(generated, minified, too large or not UTF-8; see skipped); secrets in them were still checked.",
 			 skipped_scanned, skipped_scanned == 1 ? " was" : "s were", skipped_scanned == 1 ? "its" : "their");
-		if (add_notice(fs, msg) < 0)
+		if (findings_add_notice(fs, msg) < 0)
 			goto oom;
 	}
 	for (i = 0; i < hits.n_warnings && !quiet; i++)
@@ -439,7 +439,7 @@ int cmd_scan(struct cmd_opts *o)
 		snprintf(msg, sizeof(msg), "NO AGENT REVIEWED THIS CODE (%s). Only the deterministic rules ran. To enable "
 			 "the review, set ANTHROPIC_API_KEY (or OPENAI_API_KEY and agents.*.provider: openai) in the "
 			 "CI job's secrets; see docs/tribunal.md.", no_agents);
-		if (add_notice(fs, msg) < 0)
+		if (findings_add_notice(fs, msg) < 0)
 			goto oom;
 		if (!quiet)
 			fprintf(stderr, "tribunal: warning: %s\n", msg);
@@ -484,7 +484,7 @@ int cmd_scan(struct cmd_opts *o)
 		char msg[256];
 		snprintf(msg, sizeof(msg), "Not fully reviewed: %zu of %zu units were not reviewed by an agent (see "
 			 "not_reviewed).", fs->n_unreviewed, fs->run.units_total);
-		if (add_notice(fs, msg) < 0)
+		if (findings_add_notice(fs, msg) < 0)
 			goto oom;
 	}
 
@@ -504,18 +504,8 @@ int cmd_scan(struct cmd_opts *o)
 		goto oom;
 	fs->run.duration_ms = now_ms() - t0;
 
-	/* reports */
-	if (report_options_from_env(&ro) < 0 || report_write_all(out_dir, formats, fs, &ro) < 0) {
-		cmd_report_error(o, NULL);
-		rc = EXIT_USAGE;
+	if (cmd_write_reports(fs, out_dir, formats, o) != 0)
 		goto done;
-	}
-	if (ro.github_actions && report_annotations(&console, fs) == 0)
-		fputs(trb_buf_cstr(&console), stdout);
-	trb_buf_clear(&console);
-	if (report_console(&console, fs, out_dir, formats, isatty(STDOUT_FILENO)) == 0)
-		fputs(trb_buf_cstr(&console), stdout);
-	fflush(stdout);
 	rc = cmd_exit_status(fs, policy, agents_possible);
 	goto done;
 oom:
@@ -524,8 +514,6 @@ oom:
 done:
 	free(cache_rel);
 	trb_buf_dispose(&audit);
-	trb_buf_dispose(&console);
-	report_options_dispose(&ro);
 	llm_client_free(llm);
 	rules_hits_dispose(&hits);
 	rules_free(rules);
