@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/buf.h"
@@ -151,27 +150,6 @@ void cmd_opts_dispose(struct cmd_opts *o)
 {
 	free(o->args);
 	o->args = NULL;
-}
-
-int cmd_mkdirs(const char *dir)
-{
-	char *p = strdup(dir), *s;
-	struct stat st;
-
-	if (!p)
-		return trb_err_oom();
-	for (s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	mkdir(p, 0755);
-	free(p);
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		return trb_err_set(TRB_EIO, "cannot create the directory %s", dir);
-	return 0;
 }
 
 bool cmd_progress_enabled(const struct cmd_opts *o)

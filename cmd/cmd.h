@@ -46,8 +46,6 @@ struct findings;
 /* The exit status of a finished scan (or merge): 3 when incomplete and the policy says so, 1 when
  * a blocking gate failed, else 0. */
 int cmd_exit_status(const struct findings *fs, const struct config *policy, bool agents_possible);
-/* mkdir -p; TRB_EIO naming the directory. */
-int cmd_mkdirs(const char *dir);
 
 struct diff;
 struct diff_spec;
@@ -72,7 +70,5 @@ int cmd_write_reports(const struct findings *fs, const char *out_dir, unsigned f
 
 /* Today as yyyymmdd (UTC), from the wall clock (suppressions expire by it). */
 int cmd_today(void);
-/* Reads a whole file of at most `limit` bytes. */
-int cmd_read_file(char **out, size_t *len, const char *path, size_t limit);
 
 #endif

@@ -11,6 +11,7 @@
 #include "report/report.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/fsio.h"
 
 #define FINDINGS_MAX_BYTES ((size_t)512 * 1024 * 1024)
 
@@ -106,7 +107,7 @@ int cmd_merge(struct cmd_opts *o)
 		int error;
 		trb_buf_clear(&path);
 		trb_buf_printf(&path, "%s/findings.json", o->args[i]);
-		if (trb_buf_error(&path) < 0 || cmd_read_file(&text, &len, trb_buf_cstr(&path), FINDINGS_MAX_BYTES) < 0) {
+		if (trb_buf_error(&path) < 0 || trb_read_file(&text, &len, trb_buf_cstr(&path), FINDINGS_MAX_BYTES) < 0) {
 			cmd_report_error(o, NULL);
 			goto done;
 		}

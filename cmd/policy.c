@@ -11,6 +11,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/escape.h"
+#include "util/fsio.h"
 #include "util/sha256.h"
 
 #define POLICY_FILE ".tribunal.yml"
@@ -25,35 +26,6 @@ int cmd_today(void)
 	if (!gmtime_r(&now, &tm))
 		return 0;
 	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
-
-int cmd_read_file(char **out, size_t *len, const char *path, size_t limit)
-{
-	struct trb_buf b = TRB_BUF_INIT(limit);
-	char chunk[65536];
-	size_t n;
-	FILE *f;
-
-	*out = NULL;
-	*len = 0;
-	if (!(f = fopen(path, "rb")))
-		return trb_err_set(TRB_EIO, "cannot open %s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (trb_buf_put(&b, chunk, n) < 0)
-			break;
-	if (ferror(f)) {
-		fclose(f);
-		trb_buf_dispose(&b);
-		return trb_err_set(TRB_EIO, "cannot read %s", path);
-	}
-	fclose(f);
-	if (trb_buf_error(&b) < 0) {
-		trb_buf_dispose(&b);
-		return trb_err_set(TRB_ELIMIT, "%s is larger than %zu bytes", path, limit);
-	}
-	*len = b.len;
-	*out = trb_buf_detach(&b);
-	return *out ? 0 : trb_err_oom();
 }
 
 /* Loads policy text; prints every diagnostic; EXIT_USAGE on errors. */
@@ -78,7 +50,7 @@ static int load_file(struct config **out, const char *path, bool quiet)
 	size_t len = 0;
 	int rc;
 
-	if (cmd_read_file(&text, &len, path, CONFIG_MAX_BYTES + 1) < 0) {
+	if (trb_read_file(&text, &len, path, CONFIG_MAX_BYTES + 1) < 0) {
 		cmd_report_error(NULL, NULL);
 		return EXIT_USAGE;
 	}
@@ -96,7 +68,7 @@ static const char *getenv_cb(const char *name, void *payload)
 static int readfile_cb(char **out, size_t *len, const char *path, void *payload)
 {
 	(void)payload;
-	return cmd_read_file(out, len, path, (size_t)64 * 1024 * 1024);
+	return trb_read_file(out, len, path, (size_t)64 * 1024 * 1024);
 }
 
 static void progress_cb(size_t done, size_t total, void *payload)

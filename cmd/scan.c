@@ -416,7 +416,7 @@ int cmd_scan(struct cmd_opts *o)
 		lo.scan_id = scan_id;
 		if (formats & REPORT_BIT(REPORT_AUDIT)) {
 			trb_buf_printf(&audit, "%s/audit.jsonl", out_dir);
-			if (cmd_mkdirs(out_dir) < 0 || trb_dir_check(out_dir) < 0) {
+			if (trb_mkdirs(out_dir) < 0) {
 				cmd_report_error(o, NULL);
 				goto done;
 			}
@@ -454,7 +454,7 @@ int cmd_scan(struct cmd_opts *o)
 	ao.shard = o->shard_i;
 	ao.cache_dir = o->val[OPT_CACHE_DIR];
 	if (ao.cache_dir) {
-		if (cmd_mkdirs(ao.cache_dir) < 0 || trb_dir_check(ao.cache_dir) < 0) {
+		if (trb_mkdirs(ao.cache_dir) < 0) {
 			cmd_report_error(o, "--cache-dir: ");
 			goto done;
 		}
