@@ -282,6 +282,26 @@ static int rule_findings(struct findings *fs, const struct rules_hits *hits, con
 	return 0;
 }
 
+/* A model without a price costs $0 in the budget, so budget.max_usd cannot stop its calls: say
+ * so once per agent that will call it. */
+static int price_notices(struct findings *fs, const struct config *policy, const struct llm_client *llm)
+{
+	struct trb_buf msg = TRB_BUF_INIT(TRB_LIMIT_SMALL);
+	int a, error = 0;
+
+	for (a = 0; a < CONFIG_AGENT_COUNT && error == 0; a++) {
+		if (!policy->agents[a].enabled || llm_client_price_known(llm, (config_agent_t)a))
+			continue;
+		trb_buf_clear(&msg);
+		trb_buf_printf(&msg, "no price for model '%s' (agents.%s): budget.max_usd cannot limit it; add it "
+			       "under prices", policy->agents[a].model, config_agent_name((config_agent_t)a));
+		if ((error = trb_buf_error(&msg)) == 0)
+			error = findings_add_notice(fs, trb_buf_cstr(&msg));
+	}
+	trb_buf_dispose(&msg);
+	return error;
+}
+
 /* Units left unreviewed on purpose (no key, --dry-run, the finder switched off): require_agents
  * decides about those, not on_error. Reasons start with tribunal's own words; whatever a provider
  * said comes after them, so it cannot pose as one of these. */
@@ -433,6 +453,8 @@ int cmd_scan(struct cmd_opts *o)
 				    "self-hosted server)";
 		else
 			agents_possible = policy->agents[CONFIG_AGENT_FINDER].enabled;
+		if (!no_agents && (error = price_notices(fs, policy, llm)) < 0)
+			goto oom;
 	}
 	if (no_agents) {
 		char msg[512];

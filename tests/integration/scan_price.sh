@@ -1,0 +1,31 @@
+# A model with no price costs $0 in the budget, so budget.max_usd cannot stop its calls: scan
+# says so, once per agent that calls it, in every report's notices.
+. tests/integration/lib.sh
+
+R=$TMP/repo
+new_repo "$R"
+printf 'def f(x):\n    return x\n' > "$R/app.py"
+commit "$R" base
+printf 'def f(x):\n    return x + 1\n' > "$R/app.py"
+commit "$R" head
+
+python3 - "$TMP/script.json" <<'PY'
+import json, sys
+json.dump({"rules": [{"contains": "tribunal's finder", "reply": {"tool_calls": [{"name": "report_findings",
+           "id": "f", "input": {"findings": []}}], "stop": "tool_use"}}]}, open(sys.argv[1], "w"))
+PY
+start_fake "$TMP/script.json"
+export ANTHROPIC_BASE_URL=$FAKE_URL ANTHROPIC_API_KEY=test-key
+printf 'version: 1\nagents:\n  finder: {model: my-unpriced-model}\n  patcher: {enabled: false}\n' > "$TMP/p.yml"
+expect_rc 0 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o" --policy "$TMP/p.yml"
+expect_in "$OUT" "warning: no price for model 'my-unpriced-model' (agents.finder): budget.max_usd cannot limit it"
+F=$TMP/o/findings.json
+jq -e '[.run.notices[] | select(startswith("no price for model"))] == ["no price for model '"'my-unpriced-model'"' (agents.finder): budget.max_usd cannot limit it; add it under prices"]' \
+	"$F" >/dev/null || die "notices: $(jq -c .run.notices "$F")"
+[ "$(printf '%s\n' "$OUT" | grep -c 'no price for model')" -eq 1 ] || die "the price warning is not printed once"
+
+# with a price in the policy, no notice
+printf 'version: 1\nagents:\n  finder: {model: my-unpriced-model}\n  patcher: {enabled: false}\nprices: {my-unpriced-model: {input: 1, output: 2}}\n' > "$TMP/p2.yml"
+expect_rc 0 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o2" --policy "$TMP/p2.yml"
+jq -e '[.run.notices[] | select(startswith("no price"))] | length == 0' "$TMP/o2/findings.json" >/dev/null \
+	|| die "a priced model was warned about"
