@@ -28,7 +28,8 @@ static const char usage_main[] =
 	"  scan       review a merge request and write the reports (SARIF, JUnit, GitLab, ...)\n"
 	"  plan       show what would be reviewed: units, skipped files, tokens, cost; no network\n"
 	"  policy     check, show or create a policy file (.tribunal.yml)\n"
-	"  publish    post the review to GitHub or GitLab from a scan's output directory\n"
+	"  publish    (not implemented yet) post the review to GitHub or GitLab from a scan's output\n"
+	"             directory\n"
 	"  merge      merge the outputs of sharded scans into one set of reports\n"
 	"  version    print tribunal's version and its libraries' versions\n"
 	"  help       show this help, or 'help COMMAND' for one command\n"
@@ -42,6 +43,8 @@ static const char usage_main[] =
 	"  --repo DIR            repository to review (default: .); read through git objects only\n" \
 	"  --base REV            base revision (default: from the CI environment, else HEAD~1)\n" \
 	"  --head REV            head revision (default: from the CI environment, else HEAD)\n" \
+	"                        Either flag turns the CI environment off: a missing --base is then\n" \
+	"                        the head's parent (REV~1), a missing --head is HEAD\n" \
 	"  --policy FILE         policy file (default: .tribunal.yml as it is in the base commit,\n" \
 	"                        else the built-in default policy)\n" \
 	"  --policy-from base|head\n" \
@@ -99,8 +102,9 @@ static const char usage_policy[] =
 static const char usage_publish[] =
 	"usage: tribunal publish github|gitlab --from DIR\n"
 	"\n"
-	"Posts the review written by 'tribunal scan' in DIR (github-review.json or\n"
-	"gitlab-discussions.json), skipping comments that an earlier run already posted.\n"
+	"Not implemented yet: it exits 2. It will post the review written by 'tribunal scan' in DIR\n"
+	"(github-review.json or gitlab-discussions.json), skipping comments that an earlier run\n"
+	"already posted.\n"
 	"\n"
 	"options:\n"
 	"  --from DIR            a scan's output directory (required)\n"
