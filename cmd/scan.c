@@ -461,10 +461,9 @@ int cmd_scan(struct cmd_opts *o)
 		snprintf(msg, sizeof(msg), "NO AGENT REVIEWED THIS CODE (%s). Only the deterministic rules ran. To enable "
 			 "the review, set ANTHROPIC_API_KEY (or OPENAI_API_KEY and agents.*.provider: openai) in the "
 			 "CI job's secrets; see docs/tribunal.md.", no_agents);
+		/* the console summary prints every notice as a warning */
 		if (findings_add_notice(fs, msg) < 0)
 			goto oom;
-		if (!quiet)
-			fprintf(stderr, "tribunal: warning: %s\n", msg);
 	}
 	memset(&ao, 0, sizeof(ao));
 	ao.diff = d;

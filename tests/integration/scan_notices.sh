@@ -1,5 +1,6 @@
-# A model with no price costs $0 in the budget, so budget.max_usd cannot stop its calls: scan
-# says so, once per agent that calls it, in every report's notices.
+# Run-level notices are said once each: printed as warnings by the console summary and kept in
+# every report. A model with no price costs $0 in the budget, so budget.max_usd cannot stop its
+# calls: scan says so, once per agent that calls it. No agent review is said once, not twice.
 . tests/integration/lib.sh
 
 R=$TMP/repo
@@ -29,3 +30,11 @@ printf 'version: 1\nagents:\n  finder: {model: my-unpriced-model}\n  patcher: {e
 expect_rc 0 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o2" --policy "$TMP/p2.yml"
 jq -e '[.run.notices[] | select(startswith("no price"))] | length == 0' "$TMP/o2/findings.json" >/dev/null \
 	|| die "a priced model was warned about"
+
+# no agent: one warning on the console (it used to be printed twice)
+unset ANTHROPIC_API_KEY
+expect_rc 0 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o3"
+[ "$(printf '%s\n' "$OUT" | grep -c 'NO AGENT REVIEWED THIS CODE')" -eq 1 ] || die "the no-agent warning is not said once:
+$OUT"
+jq -e '[.run.notices[] | select(startswith("NO AGENT REVIEWED"))] | length == 1' "$TMP/o3/findings.json" >/dev/null \
+	|| die "the no-agent notice is missing from findings.json"
