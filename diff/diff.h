@@ -78,9 +78,9 @@ struct diff_range {
 	uint32_t changed;        /* changed (added) head lines inside */
 };
 
-/* A hunk as git shows it (0 context lines). */
+/* A hunk as git shows it (0 context lines), head side: new_lines 0 is a pure deletion after
+ * line new_start. */
 struct diff_hunk {
-	uint32_t old_start, old_lines;
 	uint32_t new_start, new_lines;
 };
 
@@ -101,7 +101,6 @@ struct diff_file {
 	size_t n_changed;
 	struct diff_range *ranges;  /* widened, merged ranges to review */
 	size_t n_ranges;
-	size_t bytes_in_ranges;
 	size_t est_tokens;
 	size_t unit;             /* id of the (first) unit holding it; 0 when skipped */
 	bool never_send;         /* privacy.never_send: rules scan it, no unit holds it (never leaves

@@ -252,8 +252,6 @@ static int on_hunk(const git_diff_delta *delta, const git_diff_hunk *hunk, void 
 		}
 		h->cap = cap;
 	}
-	f->hunks[h->n].old_start = (uint32_t)hunk->old_start;
-	f->hunks[h->n].old_lines = (uint32_t)hunk->old_lines;
 	f->hunks[h->n].new_start = (uint32_t)hunk->new_start;
 	f->hunks[h->n].new_lines = (uint32_t)hunk->new_lines;
 	if (hunk->new_lines > 0) {
@@ -367,7 +365,6 @@ static int review_file(git_repository *repo, struct diff *d, size_t idx, const s
 		bytes += f->line_off[f->ranges[r].end] - f->line_off[f->ranges[r].start - 1];
 		lines += f->ranges[r].end - f->ranges[r].start + 1;
 	}
-	f->bytes_in_ranges = bytes;
 	f->est_tokens = diff_estimate_tokens(bytes, lines) + 16 * f->n_ranges;
 	if (f->n_ranges == 0)
 		error = f->n_lines == 0 ? set_skip(f, DIFF_SKIP_EMPTIED, "every line was removed")
