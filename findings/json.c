@@ -65,7 +65,8 @@ static void finding_json(struct trb_jw *w, const struct finding *f)
 	trb_jw_str(w, "recommendation", f->recommendation);
 	trb_jw_str(w, "rule_id", f->rule_id);
 	trb_jw_str(w, "snippet", f->snippet);
-	if (f->verification.done) {
+	/* an unverified finding keeps why no verifier answered: verdict null, reason set */
+	if (f->verification.done || f->verification.reason) {
 		trb_jw_obj(w, "verification");
 		trb_jw_str(w, "verdict", f->verification.verdict);
 		trb_jw_str(w, "reason", f->verification.reason);
@@ -586,7 +587,6 @@ static int read_finding(struct rd *r, struct finding *f, const cJSON *o, size_t 
 		return error;
 	if (x) {
 		uint64_t votes = 1;
-		f->verification.done = true;
 		if ((error = rd_enum(r, &e, x, q, "verdict", verdicts, false)) < 0 ||
 		    (error = rd_str(r, &f->verification.verdict, x, q, "verdict", false)) < 0 ||
 		    (error = rd_str(r, &f->verification.reason, x, q, "reason", false)) < 0 ||
@@ -597,6 +597,7 @@ static int read_finding(struct rd *r, struct finding *f, const cJSON *o, size_t 
 		    (error = rd_bool(r, &f->verification.consistent, x, q, "consistent")) < 0)
 			return error;
 		f->verification.votes = (unsigned)votes;
+		f->verification.done = f->verification.verdict != NULL;
 	}
 
 	snprintf(q, sizeof(q), "%s.patch", p);

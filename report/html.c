@@ -102,8 +102,7 @@ static void finding(struct trb_buf *out, const struct finding *f)
 		trb_buf_puts(out, "</ol>\n");
 	}
 	para(out, "Recommendation:", f->recommendation, 10000);
-	if (f->verification.done)
-		para(out, "Verifier:", f->verification.reason, 5000);
+	para(out, "Verifier:", f->verification.reason, 5000);
 	if (f->status == FINDING_SUPPRESSED)
 		para(out, "Suppressed:", f->suppression.reason ? f->suppression.reason : "by policy", 2000);
 	if (f->snippet && *f->snippet) {

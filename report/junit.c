@@ -96,7 +96,7 @@ static void describe(struct trb_buf *t, const struct finding *f)
 	}
 	if (f->recommendation)
 		trb_buf_printf(t, "\nRecommendation: %s\n", f->recommendation);
-	if (f->verification.done && f->verification.reason)
+	if (f->verification.reason)
 		trb_buf_printf(t, "\nVerifier: %s\n", f->verification.reason);
 	if (f->status == FINDING_SUPPRESSED)
 		trb_buf_printf(t, "\nSuppressed: %s\n", f->suppression.reason ? f->suppression.reason : "by policy");

@@ -218,7 +218,7 @@ static void md_finding(struct trb_buf *out, const struct finding *f, md_flavor_t
 		md_block(out, f->recommendation, CAP_RECOMMENDATION >> shift);
 		trb_buf_puts(out, "\n\n");
 	}
-	if (f->verification.done && nonempty(f->verification.reason)) {
+	if (nonempty(f->verification.reason)) {
 		trb_buf_puts(out, "**Verifier:** ");
 		md_block(out, f->verification.reason, CAP_REASON >> shift);
 		if (nonempty(f->verification.model)) {

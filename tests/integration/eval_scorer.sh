@@ -115,7 +115,9 @@ jq -e '.cases[] | select(.id == "java-xxe-import") | .fp == 1 and .fn == 1' "$TM
 printf 'version: 1\nmode: monitor\nagents:\n  verifier: {enabled: false}\n  patcher: {enabled: false}\n' >"$TMP/noverify.yml"
 expect_rc 0 env EVAL_RECORDED=bench/eval/recorded EVAL_OUT="$TMP/out2" EVAL_CASES=py-sqli-fstring \
 	EVAL_POLICY="$TMP/noverify.yml" EVAL_SCORE_ARGS=--include-unverified sh bench/eval/run.sh "$TRIBUNAL"
-jq -e '[.findings[].status] == ["unverified", "unverified"]' "$TMP/out2/py-sqli-fstring/findings.json" >/dev/null \
+jq -e '[.findings[].status] == ["unverified", "unverified"] and
+	all(.findings[]; .verification.reason == "not verified: the verifier is disabled by the policy")' \
+	"$TMP/out2/py-sqli-fstring/findings.json" >/dev/null \
 	|| die "statuses without a verifier: $(jq -c '[.findings[].status]' "$TMP/out2/py-sqli-fstring/findings.json")"
 check_totals "$TMP/out2/score.json" "1 1 0 500 1000 667"
 python3 bench/eval/score.py --out "$TMP/out2" --json >"$TMP/s.json"

@@ -107,7 +107,8 @@ for line in open(sys.argv[1]):
     if "tribunal's verifier" in json.dumps(body.get("system")) and "token table" in json.dumps(body["messages"]):
         sys.exit(1)
 PY
-jq -e '.findings[] | select(.title == "token table") | .status == "unverified"' "$F" >/dev/null \
+jq -e '.findings[] | select(.title == "token table") | .status == "unverified" and .verification.verdict == null
+	and (.verification.reason | test("could not be redacted"))' "$F" >/dev/null \
 	|| die "the claim about tokens.py: $(jq -c '.findings[] | select(.title == "token table")' "$F")"
 # tool output is wrapped in the nonce delimiters too
 python3 - "$TMP/fake.log" <<'PY' || die "a tool result is not inside the untrusted delimiters"

@@ -132,6 +132,40 @@ static void test_round_trip_is_byte_identical(void **state)
 	findings_free(back);
 }
 
+/* A candidate no verifier answered keeps why: verdict null, the reason written and read back */
+static void test_unverified_keeps_its_reason(void **state)
+{
+	struct findings *fs = NULL, *back = NULL;
+	char *a = NULL;
+	size_t alen;
+
+	(void)state;
+	assert_int_equal(parse_with(&fs, finding_ok), 0);
+	fs->v[0].status = FINDING_UNVERIFIED;
+	fs->v[0].verification.done = false;
+	free(fs->v[0].verification.verdict);
+	fs->v[0].verification.verdict = NULL;
+	free(fs->v[0].verification.reason);
+	fs->v[0].verification.reason = strdup("not verified: rate limited (429)");
+	assert_non_null(fs->v[0].verification.reason);
+	fs->v[0].verification.votes = 0;
+	assert_int_equal(findings_to_json(&a, &alen, fs), 0);
+	assert_non_null(strstr(a, "\"verdict\": null"));
+	assert_int_equal(findings_from_json(&back, a, alen, "a"), 0);
+	assert_int_equal(back->v[0].status, FINDING_UNVERIFIED);
+	assert_false(back->v[0].verification.done);
+	assert_string_equal(back->v[0].verification.reason, "not verified: rate limited (429)");
+	/* a finding no verifier was involved with still writes null */
+	free(back->v[0].verification.reason);
+	back->v[0].verification.reason = NULL;
+	free(a);
+	assert_int_equal(findings_to_json(&a, &alen, back), 0);
+	assert_non_null(strstr(a, "\"verification\": null"));
+	free(a);
+	findings_free(fs);
+	findings_free(back);
+}
+
 static void expect_field_error(const char *key, const char *value, const char *msg)
 {
 	int rc = parse_field(key, value);
@@ -405,6 +439,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parses_every_field),
 		cmocka_unit_test(test_round_trip_is_byte_identical),
+		cmocka_unit_test(test_unverified_keeps_its_reason),
 		cmocka_unit_test(test_refuses_bad_fields_naming_them),
 		cmocka_unit_test(test_refuses_bad_records),
 		cmocka_unit_test(test_refuses_a_hostile_shard),
