@@ -193,27 +193,62 @@ static bool sev_field(const cJSON *obj, const char *key, trb_sev_t *out)
 	return trb_sev_parse(out, low) == 0 && *out != TRB_SEV_NONE;
 }
 
-/* The line count of a head file, or 0 when the path is not a readable file of the head tree. */
-static uint32_t file_lines(struct agents_tools *t, const char *path)
-{
-	git_blob *blob = NULL;
-	const char *text;
-	size_t len, i;
-	uint32_t n = 0;
+/* Line counts of the head files one report names. A report cites the same few files again and
+ * again (every finding, every data-flow step), and each look would inflate the blob anew. */
+#define LINES_MEMO 16
+struct lines_memo {
+	char *path[LINES_MEMO];
+	uint32_t lines[LINES_MEMO];
+	size_t n, next;
+};
 
-	if (agents_head_file(&blob, t, path))
-		return 0;
-	text = git_blob_rawcontent(blob);
-	len = (size_t)git_blob_rawsize(blob);
-	for (i = 0; i < len; i++)
-		n += text[i] == '\n';
-	if (len && text[len - 1] != '\n')
-		n++;
-	git_blob_free(blob);
-	return n ? n : 1;
+static void lines_memo_dispose(struct lines_memo *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		free(m->path[i]);
 }
 
-static char *checked_path(struct agents_tools *t, const cJSON *obj, const char *key, uint32_t *lines)
+/* The line count of a head file, or 0 when the path is not a readable file of the head tree. */
+static uint32_t file_lines(struct agents_tools *t, struct lines_memo *m, const char *path)
+{
+	git_blob *blob = NULL;
+	const char *text, *nl, *end;
+	char *copy;
+	size_t i, len;
+	uint32_t n = 0;
+
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->path[i], path) == 0)
+			return m->lines[i];
+	if (!agents_head_file(&blob, t, path)) {
+		text = git_blob_rawcontent(blob);
+		len = (size_t)git_blob_rawsize(blob);
+		for (end = text + len; (nl = memchr(text, '\n', (size_t)(end - text))) != NULL; text = nl + 1)
+			n++;
+		if (text < end)
+			n++;
+		if (n == 0)
+			n = 1;
+		git_blob_free(blob);
+	}
+	/* remembered when there is memory for it; the count is right either way */
+	if ((copy = strdup(path)) != NULL) {
+		if (m->n < LINES_MEMO) {
+			i = m->n++;
+		} else {
+			i = m->next++ % LINES_MEMO;
+			free(m->path[i]);
+		}
+		m->path[i] = copy;
+		m->lines[i] = n;
+	}
+	return n;
+}
+
+static char *checked_path(struct agents_tools *t, struct lines_memo *m, const cJSON *obj, const char *key,
+			  uint32_t *lines)
 {
 	char *p = text_field(obj, key, 1024);
 
@@ -224,7 +259,7 @@ static char *checked_path(struct agents_tools *t, const cJSON *obj, const char *
 	/* a never_send file must not come back in through a finding: its code would go to the
 	 * verifier and the patcher */
 	if (trb_path_check(p, strlen(p)) || (t->policy && config_path_never_send(t->policy, p)) ||
-	    !(*lines = file_lines(t, p))) {
+	    !(*lines = file_lines(t, m, p))) {
 		free(p);
 		return NULL;
 	}
@@ -250,7 +285,9 @@ int agents_validate_findings(struct findings *out, size_t *dropped, const cJSON 
 			     size_t unit, char *err, size_t errlen)
 {
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(args, "findings"), *item;
+	struct lines_memo memo = {0};
 	size_t count = 0;
+	int error = 0;
 
 	*dropped = 0;
 	if (!cJSON_IsArray(list)) {
@@ -270,7 +307,7 @@ int agents_validate_findings(struct findings *out, size_t *dropped, const cJSON 
 			(*dropped)++;
 			continue;
 		}
-		if (!cJSON_IsObject(item) || !(path = checked_path(t, item, "path", &lines))) {
+		if (!cJSON_IsObject(item) || !(path = checked_path(t, &memo, item, "path", &lines))) {
 			(*dropped)++;
 			continue;
 		}
@@ -282,7 +319,8 @@ int agents_validate_findings(struct findings *out, size_t *dropped, const cJSON 
 		}
 		if (findings_add(&f, out) < 0) {
 			free(path);
-			return TRB_ENOMEM;
+			error = TRB_ENOMEM;
+			goto done;
 		}
 		f->source = FINDING_SOURCE_FINDER;
 		f->status = FINDING_UNVERIFIED;
@@ -315,8 +353,10 @@ int agents_validate_findings(struct findings *out, size_t *dropped, const cJSON 
 			(*dropped)++;
 			continue;
 		}
-		if (!f->description && !(f->description = strdup("")))
-			return TRB_ENOMEM;
+		if (!f->description && !(f->description = strdup(""))) {
+			error = TRB_ENOMEM;
+			goto done;
+		}
 		flow = cJSON_GetObjectItemCaseSensitive(item, "data_flow");
 		if (cJSON_IsArray(flow)) {
 			size_t steps = 0;
@@ -325,12 +365,13 @@ int agents_validate_findings(struct findings *out, size_t *dropped, const cJSON 
 				uint32_t sl;
 				char *sp;
 				bool sok = true;
-				if (steps >= FLOW_MAX || !cJSON_IsObject(step) || !(sp = checked_path(t, step, "path", &sl)))
+				if (steps >= FLOW_MAX || !cJSON_IsObject(step) || !(sp = checked_path(t, &memo, step, "path", &sl)))
 					continue;
 				s = realloc(f->flow, (f->n_flow + 1) * sizeof(*s));
 				if (!s) {
 					free(sp);
-					return TRB_ENOMEM;
+					error = TRB_ENOMEM;
+					goto done;
 				}
 				f->flow = s;
 				s = &f->flow[f->n_flow++];
@@ -341,7 +382,9 @@ int agents_validate_findings(struct findings *out, size_t *dropped, const cJSON 
 			}
 		}
 	}
-	return 0;
+done:
+	lines_memo_dispose(&memo);
+	return error;
 }
 
 int agents_validate_verdict(struct agents_verdict *out, const cJSON *args, char *err, size_t errlen)

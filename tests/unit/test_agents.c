@@ -438,7 +438,9 @@ static void test_findings_are_validated_field_by_field(void **state)
 		"{\"findings\": ["
 		"{\"path\": \"app.py\", \"start_line\": 10, \"end_line\": 9, \"category\": \"SQL Injection\","
 		" \"severity\": \"HIGH\", \"confidence\": 1.7, \"title\": \"sqli\", \"description\": \"d\","
-		" \"data_flow\": [{\"path\": \"../x\", \"line\": 1}, {\"path\": \"app.py\", \"line\": 999}]},"
+		" \"data_flow\": [{\"path\": \"../x\", \"line\": 1}, {\"path\": \"app.py\", \"line\": 999},"
+		"  {\"path\": \"src/lib/util.c\", \"line\": 50}, {\"path\": \"missing.py\", \"line\": 1},"
+		"  {\"path\": \"app.py\", \"line\": 3}, {\"path\": \"src/lib/util.c\", \"line\": 0}]},"
 		"{\"path\": \"missing.py\", \"start_line\": 1, \"end_line\": 1, \"category\": \"xss\","
 		" \"severity\": \"high\", \"confidence\": 0.9, \"title\": \"t\", \"description\": \"d\"},"
 		"{\"path\": \"app.py\", \"start_line\": 999999, \"end_line\": 999999, \"category\": \"IDOR\","
@@ -456,8 +458,13 @@ static void test_findings_are_validated_field_by_field(void **state)
 	assert_string_equal(fs->v[0].cwe, "CWE-89");
 	assert_int_equal(fs->v[0].severity, TRB_SEV_HIGH);
 	assert_true(fs->v[0].confidence == 1.0);
-	assert_int_equal(fs->v[0].n_flow, 1);
+	/* each step is clamped to its own file's lines, however often the file comes back */
+	assert_int_equal(fs->v[0].n_flow, 4);
 	assert_int_equal(fs->v[0].flow[0].line, 10);
+	assert_string_equal(fs->v[0].flow[1].path, "src/lib/util.c");
+	assert_int_equal(fs->v[0].flow[1].line, 1);
+	assert_int_equal(fs->v[0].flow[2].line, 3);
+	assert_int_equal(fs->v[0].flow[3].line, 1);
 	assert_int_equal(fs->v[0].unit, 3);
 	assert_int_equal(fs->v[1].start_line, 10);
 	assert_string_equal(fs->v[1].category, "authorization");
@@ -472,6 +479,37 @@ static void test_findings_are_validated_field_by_field(void **state)
 	assert_non_null(strstr(err, "findings"));
 	findings_free(fs);
 	cJSON_Delete(args);
+}
+
+/* A report naming more files than the line-count memo holds still clamps each to its own file */
+static void test_findings_naming_many_files(void **state)
+{
+	struct ctx *c = *state;
+	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_SMALL);
+	struct findings *fs;
+	size_t dropped, i;
+	char err[256];
+	cJSON *args;
+
+	trb_buf_puts(&b, "{\"findings\": [{\"path\": \"app.py\", \"start_line\": 2, \"end_line\": 2,"
+		     " \"category\": \"xss\", \"severity\": \"low\", \"confidence\": 0.5, \"title\": \"t\","
+		     " \"data_flow\": [");
+	for (i = 0; i < 40; i++)
+		trb_buf_printf(&b, "{\"path\": \"m%zu.py\", \"line\": 1}, ", i);
+	trb_buf_puts(&b, "{\"path\": \"app.py\", \"line\": 99}, {\"path\": \"m3.py\", \"line\": 1},"
+		     " {\"path\": \"src/lib/util.c\", \"line\": 9}]}]}");
+	assert_int_equal(trb_buf_error(&b), 0);
+	args = cJSON_Parse(b.ptr);
+	assert_non_null(args);
+	assert_int_equal(findings_new(&fs), 0);
+	assert_int_equal(agents_validate_findings(fs, &dropped, args, &c->tools, 1, err, sizeof(err)), 0);
+	assert_int_equal(fs->n, 1);
+	assert_int_equal(fs->v[0].n_flow, 2);
+	assert_int_equal(fs->v[0].flow[0].line, 10);
+	assert_int_equal(fs->v[0].flow[1].line, 1);
+	findings_free(fs);
+	cJSON_Delete(args);
+	trb_buf_dispose(&b);
 }
 
 static void test_categories_map_to_cwes(void **state)
@@ -608,6 +646,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_file_numbers_lines_and_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_and_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_findings_are_validated_field_by_field, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_findings_naming_many_files, setup, teardown),
 		cmocka_unit_test(test_categories_map_to_cwes),
 		cmocka_unit_test(test_verdicts_are_validated),
 		cmocka_unit_test_setup_teardown(test_patches_are_normalized_and_applied_in_memory, setup, teardown),
