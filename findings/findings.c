@@ -32,6 +32,11 @@ int findings_status_rank(finding_status_t s)
 	}
 }
 
+bool findings_patch_offered(const struct finding *f)
+{
+	return f->patch.present && f->patch.applies && f->patch.diff && *f->patch.diff && !f->patch.dropped;
+}
+
 bool findings_stronger(const struct finding *a, const struct finding *b)
 {
 	if (findings_status_rank(a->status) != findings_status_rank(b->status))

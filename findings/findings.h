@@ -181,6 +181,10 @@ int findings_status_rank(finding_status_t s);
  * findings_merge(). */
 bool findings_stronger(const struct finding *a, const struct finding *b);
 
+/* True when a finding's patch is offered to people: it applies to head and nothing dropped it
+ * (re-verification found the flaw still there, or could not be asked). Every report asks this. */
+bool findings_patch_offered(const struct finding *f);
+
 const char *findings_status_name(finding_status_t s);
 const char *findings_source_name(finding_source_t s);
 

@@ -247,7 +247,7 @@ int report_sast(struct trb_buf *out, const struct findings *fs)
 		trb_jw_uint(&w, "start_line", report_line(f));
 		trb_jw_uint(&w, "end_line", report_end_line(f));
 		trb_jw_obj_end(&w);
-		if (f->patch.present && f->patch.applies && f->patch.diff)
+		if (findings_patch_offered(f))
 			n_rem++;
 		trb_jw_obj_end(&w);
 	}
@@ -257,7 +257,7 @@ int report_sast(struct trb_buf *out, const struct findings *fs)
 	trb_jw_arr(&w, "remediations");
 	for (i = 0; i < fs->n && n_rem; i++) {
 		const struct finding *f = &fs->v[order[i]];
-		if (!report_active(f) || !f->patch.present || !f->patch.applies || !f->patch.diff || !*f->patch.diff)
+		if (!report_active(f) || !findings_patch_offered(f))
 			continue;
 		uuid_of(uuid, f);
 		trb_jw_obj(&w, NULL);

@@ -110,7 +110,7 @@ static void finding(struct trb_buf *out, const struct finding *f)
 		h(out, f->snippet, 10000);
 		trb_buf_puts(out, "</pre>\n");
 	}
-	if (f->patch.present && f->patch.applies && f->patch.diff) {
+	if (findings_patch_offered(f)) {
 		trb_buf_printf(out, "<p><strong>Proposed patch</strong>%s:</p>\n<pre>",
 			       f->patch.reverified ? " (re-verified)" : "");
 		h(out, f->patch.diff, 50000);

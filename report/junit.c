@@ -100,8 +100,10 @@ static void describe(struct trb_buf *t, const struct finding *f)
 		trb_buf_printf(t, "\nVerifier: %s\n", f->verification.reason);
 	if (f->status == FINDING_SUPPRESSED)
 		trb_buf_printf(t, "\nSuppressed: %s\n", f->suppression.reason ? f->suppression.reason : "by policy");
-	if (f->patch.present && f->patch.applies)
+	if (findings_patch_offered(f))
 		trb_buf_puts(t, "\nA patch that applies cleanly was proposed (see findings.json).\n");
+	else if (f->patch.present && f->patch.dropped)
+		trb_buf_printf(t, "\nA proposed patch was not offered: %s\n", f->patch.dropped);
 }
 
 static void finding_case(struct jx *x, const struct finding *f, struct trb_buf *t, struct trb_buf *rid)

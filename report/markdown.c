@@ -117,7 +117,7 @@ static void md_patch(struct trb_buf *out, const struct finding *f, md_flavor_t f
 
 	if (!f->patch.present)
 		return;
-	if (!f->patch.applies || !f->patch.diff) {
+	if (!findings_patch_offered(f)) {
 		if (nonempty(f->patch.dropped)) {
 			trb_buf_puts(out, "_A proposed patch was not offered: ");
 			md(out, f->patch.dropped, CAP_NOTE);

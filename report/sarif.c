@@ -126,7 +126,7 @@ static void fixes(struct trb_jw *w, const struct finding *f)
 	struct patch p;
 	size_t i, h, k;
 
-	if (!f->patch.present || !f->patch.applies || !f->patch.diff || strlen(f->patch.diff) > PATCH_MAX)
+	if (!findings_patch_offered(f) || strlen(f->patch.diff) > PATCH_MAX)
 		return;
 	if (patch_parse(&p, f->patch.diff) < 0)
 		return;

@@ -64,6 +64,11 @@ script = {"rules": [
      "reply": call("report_findings", {"findings": [real, fake]}, "f2")},
 ]}
 json.dump(script, open(sys.argv[1], "w"))
+# the same, but re-verification finds the flaw still there
+script["rules"][0]["reply"] = call("report_verdict", {"verdict": "confirmed", "exploitable": True,
+    "mitigated": False, "consistent": True, "severity": "high", "confidence": 0.8,
+    "reason": "The LIKE pattern still comes from term."}, "v_re")
+json.dump(script, open(sys.argv[1].replace(".json", "-reverify-fails.json"), "w"))
 PY
 start_fake "$TMP/script.json"
 KEY=sk-ant-test-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -152,3 +157,20 @@ rm -rf "$TMP/plant/tribunal-out" && ln -s "$TMP/elsewhere" "$TMP/plant/tribunal-
 expect_rc 2 sh -c "cd '$TMP/plant' && '$TRIBUNAL' scan --base main~1 --head main"
 expect_in "$OUT" "symbolic link"
 [ -z "$(ls "$TMP/elsewhere")" ] || die "reports went through a symlinked output directory"
+
+# a patch the re-verification does not pass is recorded, never offered: no suggestion, no SARIF
+# fix, no GitLab remediation
+curl -sf -X PUT --data-binary @"$TMP/script-reverify-fails.json" "$FAKE_URL/_fake/script" >/dev/null \
+	|| die "cannot replace the fake provider's script"
+expect_rc 1 "$TRIBUNAL" scan --repo "$R" --base main~1 --head main --out "$TMP/o-rv"
+jq -e '.findings[] | select(.title == "SQL injection in search through term") | .patch.applies == true and
+	.patch.reverified == false and (.patch.dropped | test("still has the flaw"))' "$TMP/o-rv/findings.json" >/dev/null \
+	|| die "the patch that failed re-verification: $(jq -c '[.findings[] | .patch]' "$TMP/o-rv/findings.json")"
+jq -e '[.runs[0].results[] | select(has("fixes"))] | length == 0' "$TMP/o-rv/results.sarif" >/dev/null \
+	|| die "results.sarif offers a patch that failed re-verification"
+jq -e '.remediations | length == 0' "$TMP/o-rv/gl-sast-report.json" >/dev/null \
+	|| die "gl-sast-report.json offers a patch that failed re-verification"
+grep -q "A proposed patch was not offered" "$TMP/o-rv/summary.md" || die "summary.md does not say why the patch was held back"
+grep -q "Proposed patch\|Suggested fix" "$TMP/o-rv/summary.md" "$TMP/o-rv/github-review.json" "$TMP/o-rv/report.html" \
+	&& die "a report shows a patch that failed re-verification"
+validate_reports "$TMP/o-rv"
