@@ -330,6 +330,11 @@ int cmd_write_reports(const struct findings *fs, const char *out_dir, unsigned f
 	}
 	if (ro.github_actions && report_annotations(&console, fs) == 0)
 		fputs(trb_buf_cstr(&console), stdout);
+	fflush(stdout);
+	/* warnings (no agent review above all) go to stderr, where a CI log reader looks for them */
+	trb_buf_clear(&console);
+	if (!o->val[OPT_QUIET] && report_console_notices(&console, fs, isatty(STDERR_FILENO)) == 0)
+		fputs(trb_buf_cstr(&console), stderr);
 	trb_buf_clear(&console);
 	if (report_console(&console, fs, out_dir, formats, isatty(STDOUT_FILENO)) == 0)
 		fputs(trb_buf_cstr(&console), stdout);

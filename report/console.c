@@ -34,11 +34,25 @@ static const char *sev_color(const struct style *st, trb_sev_t s)
 	return s >= TRB_SEV_HIGH ? st->red : s == TRB_SEV_MEDIUM ? st->yellow : st->cyan;
 }
 
+static const struct style color = {"\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[36m", "\x1b[1m", "\x1b[2m", "\x1b[0m"};
+static const struct style plain = {"", "", "", "", "", "", ""};
+
+int report_console_notices(struct trb_buf *out, const struct findings *fs, bool is_tty)
+{
+	const struct style *st = is_tty ? &color : &plain;
+	size_t i;
+
+	for (i = 0; i < fs->run.n_notices; i++) {
+		trb_buf_printf(out, "tribunal: %s%swarning:%s ", st->bold, st->yellow, st->reset);
+		term(out, fs->run.notices[i], 1000);
+		trb_buf_putc(out, '\n');
+	}
+	return trb_buf_error(out);
+}
+
 int report_console(struct trb_buf *out, const struct findings *fs, const char *out_dir,
 		   unsigned formats, bool is_tty)
 {
-	static const struct style color = {"\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[36m", "\x1b[1m", "\x1b[2m", "\x1b[0m"};
-	static const struct style plain = {"", "", "", "", "", "", ""};
 	const struct style *st = is_tty ? &color : &plain;
 	const struct findings_run *r = &fs->run;
 	struct report_counts c;
@@ -50,11 +64,6 @@ int report_console(struct trb_buf *out, const struct findings *fs, const char *o
 		return error;
 	report_count(&c, fs);
 
-	for (i = 0; i < r->n_notices; i++) {
-		trb_buf_printf(out, "tribunal: %s%swarning:%s ", st->bold, st->yellow, st->reset);
-		term(out, r->notices[i], 1000);
-		trb_buf_putc(out, '\n');
-	}
 	if (c.gating) {
 		trb_buf_printf(out, "tribunal: %zu finding%s block%s the merge:\n", c.gating, c.gating == 1 ? "" : "s",
 			       c.gating == 1 ? "s" : "");

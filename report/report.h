@@ -97,7 +97,11 @@ const char *report_xml_version(void);
  * plain line saying how many were left out. For stdout when running in GitHub Actions. */
 int report_annotations(struct trb_buf *out, const struct findings *fs);
 
-/* The end-of-scan text for the CI log: one line per gating finding (path:line severity title),
+/* The run's notices (no agent review, units not reviewed, unpriced models, ...) as one
+ * "tribunal: warning: " line each, for stderr. ANSI colours only when is_tty. */
+int report_console_notices(struct trb_buf *out, const struct findings *fs, bool is_tty);
+
+/* The end-of-scan text for the CI log, for stdout: one line per gating finding (path:line severity title),
  * counts of the rest, what was not reviewed, the gate verdict, where the reports are. ANSI colours
  * only when is_tty. Every line starts with fixed text, so that no hostile path or title can
  * start a workflow command. */

@@ -31,10 +31,13 @@ expect_rc 0 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o2" --policy "$TMP/p2.yml"
 jq -e '[.run.notices[] | select(startswith("no price"))] | length == 0' "$TMP/o2/findings.json" >/dev/null \
 	|| die "a priced model was warned about"
 
-# no agent: one warning on the console (it used to be printed twice)
+# no agent: one warning, on stderr (it used to be printed twice, then only on stdout)
 unset ANTHROPIC_API_KEY
-expect_rc 0 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o3"
-[ "$(printf '%s\n' "$OUT" | grep -c 'NO AGENT REVIEWED THIS CODE')" -eq 1 ] || die "the no-agent warning is not said once:
-$OUT"
+"$TRIBUNAL" scan --repo "$R" --out "$TMP/o3" >"$TMP/o3.stdout" 2>"$TMP/o3.stderr" || die "scan without a key failed"
+[ "$(grep -c 'NO AGENT REVIEWED THIS CODE' "$TMP/o3.stderr")" -eq 1 ] || die "the no-agent warning is not said once on stderr:
+$(cat "$TMP/o3.stderr")"
+grep -q 'NO AGENT REVIEWED THIS CODE' "$TMP/o3.stdout" && die "the no-agent warning is on stdout too"
+"$TRIBUNAL" scan --quiet --repo "$R" --out "$TMP/o3q" >/dev/null 2>"$TMP/o3q.stderr" || die "quiet scan failed"
+[ ! -s "$TMP/o3q.stderr" ] || die "--quiet still printed: $(cat "$TMP/o3q.stderr")"
 jq -e '[.run.notices[] | select(startswith("NO AGENT REVIEWED"))] | length == 1' "$TMP/o3/findings.json" >/dev/null \
 	|| die "the no-agent notice is missing from findings.json"

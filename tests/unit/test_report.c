@@ -351,8 +351,9 @@ static int r_sast(struct trb_buf *b, const struct findings *fs, const struct rep
 static int r_summary(struct trb_buf *b, const struct findings *fs, const struct report_options *o) { (void)o; return report_summary(b, fs, 0); }
 static int r_html(struct trb_buf *b, const struct findings *fs, const struct report_options *o) { (void)o; return report_html(b, fs); }
 static int r_ann(struct trb_buf *b, const struct findings *fs, const struct report_options *o) { (void)o; return report_annotations(b, fs); }
-static int r_console(struct trb_buf *b, const struct findings *fs, const struct report_options *o) { (void)o; return report_console(b, fs, "tribunal-out", REPORT_ALL, false); }
-static int r_console_tty(struct trb_buf *b, const struct findings *fs, const struct report_options *o) { (void)o; return report_console(b, fs, "tribunal-out", REPORT_BIT(REPORT_SARIF) | REPORT_BIT(REPORT_SUMMARY), true); }
+/* the goldens hold what a terminal shows: the notices (stderr), then the summary (stdout) */
+static int r_console(struct trb_buf *b, const struct findings *fs, const struct report_options *o) { (void)o; return report_console_notices(b, fs, false) < 0 ? -1 : report_console(b, fs, "tribunal-out", REPORT_ALL, false); }
+static int r_console_tty(struct trb_buf *b, const struct findings *fs, const struct report_options *o) { (void)o; return report_console_notices(b, fs, true) < 0 ? -1 : report_console(b, fs, "tribunal-out", REPORT_BIT(REPORT_SARIF) | REPORT_BIT(REPORT_SUMMARY), true); }
 
 static const struct {
 	const char *name;
