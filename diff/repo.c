@@ -6,12 +6,151 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/array.h"
 #include "util/buf.h"
 #include "util/err.h"
 
 #define SHALLOW_FIX "fetch the full history: GitHub Actions: actions/checkout with 'fetch-depth: 0'; " \
 		    "GitLab CI: 'GIT_DEPTH: 0'; Jenkins: checkout with 'shallow: false' (or " \
 		    "'git fetch --unshallow')"
+
+/* ---- merge base in a shallow clone --------------------------------------------------------------- */
+
+/* libgit2 1.5 knows nothing of shallow grafts: a walk that reaches the clone's boundary asks for
+ * a parent that was never fetched and fails, even when base and head meet at or inside the
+ * boundary (git merge-base finds that commit). This walk treats a missing parent as the end of
+ * history. Commits are visited at most once each and at most SHALLOW_WALK_MAX in all. */
+#define SHALLOW_WALK_MAX 200000
+
+struct oid_set {
+	git_oid *v;           /* open addressing; an all-zero oid marks a free slot */
+	size_t n, cap;        /* cap is a power of two */
+};
+
+static size_t oid_slot(const struct oid_set *s, const git_oid *id)
+{
+	size_t h, mask = s->cap - 1;
+
+	memcpy(&h, id->id, sizeof(h));
+	for (h &= mask; !git_oid_is_zero(&s->v[h]) && !git_oid_equal(&s->v[h], id); h = (h + 1) & mask)
+		;
+	return h;
+}
+
+static bool oid_set_has(const struct oid_set *s, const git_oid *id)
+{
+	return s->cap && !git_oid_is_zero(&s->v[oid_slot(s, id)]);
+}
+
+/* Adds id; 1 when it was new, 0 when already there, TRB_ENOMEM. */
+static int oid_set_add(struct oid_set *s, const git_oid *id)
+{
+	size_t i;
+
+	if ((s->n + 1) * 2 > s->cap) {
+		struct oid_set bigger = {calloc(s->cap ? s->cap * 2 : 256, sizeof(git_oid)), 0,
+					 s->cap ? s->cap * 2 : 256};
+		if (!bigger.v)
+			return trb_err_oom();
+		for (i = 0; i < s->cap; i++)
+			if (!git_oid_is_zero(&s->v[i]))
+				bigger.v[oid_slot(&bigger, &s->v[i])] = s->v[i];
+		bigger.n = s->n;
+		free(s->v);
+		*s = bigger;
+	}
+	i = oid_slot(s, id);
+	if (!git_oid_is_zero(&s->v[i]))
+		return 0;
+	s->v[i] = *id;
+	s->n++;
+	return 1;
+}
+
+/* Walks from `from`, newest commit first, over parents that exist. With `mark`, every commit
+ * reached goes into *mark; with `stop`, the walk ends at the first commit in *stop, written to
+ * *found (1 returned). 0 when the walk ended without one, <0 on error. */
+static int shallow_walk(git_repository *repo, const git_oid *from, struct oid_set *mark, const struct oid_set *stop,
+			git_oid *found)
+{
+	struct oid_set seen = {0};
+	struct item { git_oid id; git_time_t when; } *q = NULL;
+	size_t n = 0, cap = 0, visited = 0, i, best;
+	git_odb *odb = NULL;
+	int error = 0;
+
+	if (git_repository_odb(&odb, repo) < 0)
+		return trb_err_set(TRB_ERROR, "cannot open the object store");
+	if ((error = oid_set_add(&seen, from)) < 0 || (error = trb_array_grow((void **)&q, &cap, 0, sizeof(*q))) < 0)
+		goto done;
+	q[n++] = (struct item){*from, 0};
+	while (n > 0) {
+		git_commit *c = NULL;
+		struct item it;
+		unsigned p;
+
+		for (best = 0, i = 1; i < n; i++)
+			if (q[i].when > q[best].when)
+				best = i;
+		it = q[best];
+		q[best] = q[--n];
+		if (stop && oid_set_has(stop, &it.id)) {
+			*found = it.id;
+			error = 1;
+			goto done;
+		}
+		if (mark && (error = oid_set_add(mark, &it.id)) < 0)
+			goto done;
+		if (++visited > SHALLOW_WALK_MAX) {
+			error = trb_err_set(TRB_ELIMIT, "more than %d commits between base and head", SHALLOW_WALK_MAX);
+			goto done;
+		}
+		if (git_commit_lookup(&c, repo, &it.id) < 0)
+			continue;   /* the boundary: history ends here */
+		for (p = 0; p < git_commit_parentcount(c); p++) {
+			const git_oid *pid = git_commit_parent_id(c, p);
+			git_commit *pc = NULL;
+			int added;
+			if (!git_odb_exists(odb, pid))
+				continue;
+			if ((added = oid_set_add(&seen, pid)) < 0) {
+				error = added;
+				break;
+			}
+			if (!added)
+				continue;
+			if ((error = trb_array_grow((void **)&q, &cap, n, sizeof(*q))) < 0)
+				break;
+			q[n].id = *pid;
+			q[n].when = git_commit_lookup(&pc, repo, pid) == 0 ? git_commit_time(pc) : 0;
+			git_commit_free(pc);
+			n++;
+		}
+		git_commit_free(c);
+		if (error < 0)
+			goto done;
+	}
+done:
+	free(q);
+	free(seen.v);
+	git_odb_free(odb);
+	return error;
+}
+
+/* The newest commit that base and head both reach, missing parents ending history. 0, or
+ * GIT_ENOTFOUND when they share none, or another error. */
+static int shallow_merge_base(git_oid *out, git_repository *repo, const git_oid *base, const git_oid *head)
+{
+	struct oid_set from_base = {0};
+	int error;
+
+	if ((error = shallow_walk(repo, base, &from_base, NULL, NULL)) >= 0)
+		error = shallow_walk(repo, head, NULL, &from_base, out);
+	free(from_base.v);
+	if (error < 0)
+		return error;
+	return error == 1 ? 0 : GIT_ENOTFOUND;
+}
 
 int diff_global_init(void)
 {
@@ -126,6 +265,10 @@ int diff_open(struct diff **out, const char *repo_path, const struct diff_spec *
 	    (error = resolve(&d->base, d, spec->base, "base")) < 0)
 		goto fail;
 	error = git_merge_base(&d->merge_base, d->repo, &d->base, &d->head);
+	if (error < 0 && d->shallow) {
+		git_error_clear();
+		error = shallow_merge_base(&d->merge_base, d->repo, &d->base, &d->head);
+	}
 	if (error < 0) {
 		if (d->shallow)
 			error = trb_err_set(TRB_ENOTFOUND, "base and head have no common ancestor in this "

@@ -47,6 +47,24 @@ expect_rc 2 env GITHUB_ACTIONS=true GITHUB_BASE_REF=main GITHUB_SHA="$(git -C "$
 	"$TRIBUNAL" plan --repo "$TMP/shallow"
 expect_in "$OUT" "fetch-depth: 0"
 
+# a shallow clone that has the merge base (inside the fetched history or right at its boundary,
+# as with GitLab's GIT_DEPTH) plans exactly like the full clone
+U=$TMP/up
+new_repo "$U"
+for i in 1 2 3 4 5; do echo "$i" > "$U/f$i.c"; commit "$U" "c$i"; done
+git -C "$U" checkout -q -b feat
+printf 'int x;\n' >> "$U/f5.c"; commit "$U" feat
+git -C "$U" checkout -q main
+echo 6 > "$U/f6.c"; commit "$U" c6
+"$TRIBUNAL" plan --json --repo "$U" --base main --head feat | jq -S 'del(.range.shallow)' > "$TMP/full.json"
+for depth in 3 2; do
+	git clone -q --depth "$depth" --no-single-branch "file://$U" "$TMP/shallow$depth"
+	expect_rc 0 "$TRIBUNAL" plan --json --repo "$TMP/shallow$depth" --base origin/main --head origin/feat
+	printf '%s\n' "$OUT" | jq -S 'del(.range.shallow) | .range.base_rev = "main" | .range.head_rev = "feat"' \
+		> "$TMP/shallow$depth.json" || die "depth $depth: not JSON: $OUT"
+	diff "$TMP/full.json" "$TMP/shallow$depth.json" >&2 || die "a depth-$depth clone plans differently"
+done
+
 # bad values from the CI environment are refused, naming the variable
 expect_rc 2 env GITLAB_CI=true CI_MERGE_REQUEST_DIFF_BASE_SHA='HEAD; rm -rf /' "$TRIBUNAL" plan --repo "$R"
 expect_in "$OUT" "CI_MERGE_REQUEST_DIFF_BASE_SHA is not a commit SHA"
