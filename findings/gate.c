@@ -112,6 +112,10 @@ static bool counts_for_gate(const struct finding *f, const struct config *c)
 	case FINDING_UNVERIFIED:
 		if (c->gate.require_verified)
 			return false;
+		/* a model's claim that no verifier confirmed (verifier disabled, failed, out of budget)
+		 * weighs what an uncertain verdict does; rule hits are deterministic and count */
+		if (f->source == FINDING_SOURCE_FINDER && !c->gate.fail_on_uncertain)
+			return false;
 		break;
 	case FINDING_CONFIRMED:
 		break;

@@ -16,6 +16,7 @@ struct f {
 	trb_sev_t sev;
 	double conf;
 	bool pre_existing;
+	finding_source_t source;   /* 0: the finder */
 };
 
 struct row {
@@ -42,7 +43,14 @@ static const struct row rows[] = {
 	{"uncertain gates when the policy says so", "gate: {fail_on_uncertain: true}\n",
 	 {{FINDING_UNCERTAIN, TRB_SEV_CRITICAL, 0.9, false}}, 1, false, NULL, 1},
 	{"pre-existing never gates", "", {{FINDING_CONFIRMED, TRB_SEV_CRITICAL, 1.0, true}}, 1, true, NULL, 0},
-	{"unverified rule hit gates", "", {{FINDING_UNVERIFIED, TRB_SEV_HIGH, 0.95, false}}, 1, false, NULL, 1},
+	{"unverified rule hit gates", "", {{FINDING_UNVERIFIED, TRB_SEV_HIGH, 0.95, false, FINDING_SOURCE_RULE}}, 1, false,
+	 NULL, 1},
+	{"unverified finder claim does not gate by default", "", {{FINDING_UNVERIFIED, TRB_SEV_CRITICAL, 0.95, false}}, 1,
+	 true, NULL, 0},
+	{"unverified finder claim gates with fail_on_uncertain", "gate: {fail_on_uncertain: true}\n",
+	 {{FINDING_UNVERIFIED, TRB_SEV_CRITICAL, 0.95, false}}, 1, false, NULL, 1},
+	{"require_verified beats fail_on_uncertain", "gate: {require_verified: true, fail_on_uncertain: true}\n",
+	 {{FINDING_UNVERIFIED, TRB_SEV_CRITICAL, 0.95, false, FINDING_SOURCE_RULE}}, 1, true, NULL, 0},
 	{"require_verified: unverified does not gate", "gate: {require_verified: true}\n",
 	 {{FINDING_UNVERIFIED, TRB_SEV_CRITICAL, 0.95, false}}, 1, true, NULL, 0},
 	{"fail_on none passes everything", "gate: {fail_on: none}\n", {{FINDING_CONFIRMED, TRB_SEV_CRITICAL, 1.0, false}},
@@ -95,6 +103,7 @@ static void test_gate_table(void **state)
 			f->severity = r->findings[j].sev;
 			f->confidence = r->findings[j].conf;
 			f->pre_existing = r->findings[j].pre_existing;
+			f->source = r->findings[j].source;
 		}
 		assert_int_equal(findings_gate(fs, c), 0);
 		for (j = 0; j < fs->n; j++)
