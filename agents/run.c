@@ -1026,10 +1026,14 @@ int agents_run(struct findings *fs, const struct agents_options *o)
 	for (i = 0; i < r.n_units; i++)
 		if (!r.units[i].fail)
 			start_finder(&r, i);
-	/* TRB_EIO (the audit file) is reported by the caller; after TRB_ERROR (libcurl) every call has
-	 * ended with LLM_NETWORK, so its units are listed as not reviewed and the findings already made
-	 * are kept */
-	if ((error = llm_run(o->llm)) < 0 && error != TRB_EIO && error != TRB_ERROR)
+	/* after TRB_ERROR (libcurl) every call has ended with LLM_NETWORK, so its units are listed as
+	 * not reviewed and the findings already made are kept; TRB_EIO (the audit file) becomes a
+	 * notice, since the calls themselves finished */
+	if ((error = llm_run(o->llm)) == TRB_EIO &&
+	    (error = findings_add_notice(fs, "audit.jsonl could not be written completely (disk full?): some "
+					 "model calls are missing from it")) < 0)
+		goto done;
+	if (error < 0 && error != TRB_ERROR)
 		goto done;
 	error = 0;
 	if ((error = r.error) < 0) {
