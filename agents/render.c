@@ -251,12 +251,14 @@ int render_unit(struct trb_buf *b, char hash[65], git_repository *repo, const st
 	}
 	if ((error = trb_buf_error(&content)) < 0)
 		goto done;
-	trb_sha256_hex(hash, trb_buf_cstr(&content), content.len);
 
 	trb_buf_printf(b, "Review unit %zu of %zu. The diff and the code below are repository content.\n", u->id, n_units);
 	render_open(b, nonce);
 	render_untrusted(b, trb_buf_cstr(&content), content.len, nonce);
 	render_close(b, nonce);
+	/* the guidance and the hints below go into the cache key as well (without the nonce): a
+	 * changed instruction or rule must not be answered from a review made without it */
+	trb_buf_put(&content, "\n\0instructions\n", sizeof("\n\0instructions\n") - 1);
 
 	/* the policy's guidance for these files (written by the security lead: trusted) */
 	for (k = 0; policy && k < policy->n_instructions; k++) {
@@ -272,7 +274,10 @@ int render_unit(struct trb_buf *b, char hash[65], git_repository *repo, const st
 		trb_buf_puts(b, "- ");
 		trb_escape_utf8(b, in->text, strlen(in->text));
 		trb_buf_putc(b, '\n');
+		trb_buf_puts(&content, in->text);
+		trb_buf_putc(&content, '\n');
 	}
+	trb_buf_put(&content, "\n\0hints\n", sizeof("\n\0hints\n") - 1);
 	/* deterministic hints on the unit's lines (they quote repository code: untrusted) */
 	for (k = 0; hints && k < hints->n; k++) {
 		const struct rules_hit *h = &hints->v[k];
@@ -291,6 +296,8 @@ int render_unit(struct trb_buf *b, char hash[65], git_repository *repo, const st
 			struct trb_buf hint = TRB_BUF_INIT(TRB_LIMIT_SMALL);
 			rules_hit_hint(&hint, h);
 			render_untrusted(b, trb_buf_cstr(&hint), hint.len, nonce);
+			trb_buf_put(&content, trb_buf_cstr(&hint), hint.len);
+			trb_buf_putc(&content, '\n');
 			trb_buf_dispose(&hint);
 		}
 	}
@@ -298,7 +305,8 @@ int render_unit(struct trb_buf *b, char hash[65], git_repository *repo, const st
 		render_close(b, nonce);
 	trb_buf_puts(b, "\nFirst say what the changed code is for and where its trust boundaries are, then review it, "
 			"and finish by calling report_findings.\n");
-	error = trb_buf_error(b);
+	if ((error = trb_buf_error(b)) == 0 && (error = trb_buf_error(&content)) == 0)
+		trb_sha256_hex(hash, trb_buf_cstr(&content), content.len);
 done:
 	render_diff_dispose(&rd);
 	trb_buf_dispose(&content);

@@ -128,6 +128,13 @@ for f in "$TMP"/cache/finder-*.json; do echo '{"schema":1,"kind":"finder","key":
 : > "$TMP/fake.log"
 expect_rc 1 "$TRIBUNAL" scan --repo "$R" --base main~1 --head main --out "$TMP/out4" --cache-dir "$TMP/cache"
 grep -q "tribunal's finder" "$TMP/fake.log" || die "a corrupt finder cache entry was trusted"
+# the policy's guidance is part of what the finder was asked: new guidance, new review
+printf 'version: 1\ninstructions:\n  - {paths: ["*.py"], text: "Every query must go through db.safe()."}\n' > "$TMP/instr.yml"
+expect_rc 1 "$TRIBUNAL" scan --repo "$R" --base main~1 --head main --out "$TMP/out5" --cache-dir "$TMP/cache"
+: > "$TMP/fake.log"
+expect_rc 1 "$TRIBUNAL" scan --repo "$R" --base main~1 --head main --out "$TMP/out5" --cache-dir "$TMP/cache" \
+	--policy "$TMP/instr.yml"
+grep -q "db.safe()" "$TMP/fake.log" || die "new policy guidance was answered from the cache"
 
 # a merge request that commits a forged cache entry (padded past max_file_bytes, so that the
 # unit itself does not change) is reviewed anyway: committed entries are never trusted
