@@ -8,7 +8,7 @@
 
 bool rules_hit_is_finding(const struct rules_hit *h, bool agent_reviewed)
 {
-	return h->rule->standalone || !agent_reviewed;
+	return h->rule->standalone || !agent_reviewed || h->suppressed;
 }
 
 static int dup(char **out, const char *s)

@@ -118,8 +118,9 @@ int rules_redact(struct trb_buf *out, const struct rules *r, const char *text, s
 void rules_mask(struct trb_buf *out, const char *secret, size_t len);
 
 /* True when the hit becomes a finding on its own: the rule is standalone (secrets, policy rules
- * marked standalone, meta) or no agent reviews the unit the hit is in. Otherwise it is only a
- * hint for the finder. */
+ * marked standalone, meta), no agent reviews the unit the hit is in, or an inline ignore
+ * suppresses it (recorded as suppressed, so that every ignore stays visible). Otherwise it is
+ * only a hint for the finder. */
 bool rules_hit_is_finding(const struct rules_hit *h, bool agent_reviewed);
 
 /* Appends the finding for a hit to fs: source rule, status unverified (suppressed with kind

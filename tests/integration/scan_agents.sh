@@ -23,6 +23,8 @@ PY
 # a planted secret (a test value in the shape of an AWS key) in the same merge request
 SECRET_ID=AKIAQ7XWZ3KJ5N2RMSUT
 printf 'AWS_ACCESS_KEY_ID = "%s"\n' "$SECRET_ID" > "$R/settings.py"
+# an inline ignore of a hint, in a unit an agent reviews: recorded as suppressed all the same
+printf 'TABLE = eval(open("t").read())  # tribunal-ignore: py-eval the table file ships with us\n' > "$R/table.py"
 commit "$R" head
 
 python3 - "$TMP/script.json" <<'PY'
@@ -88,6 +90,9 @@ jq -e '.findings[] | select(.title == "SQL injection in get_user") |
 	.status == "rejected" and .gating == false and (.verification.reason | test("bound parameter")) and
 	.cwe == "CWE-89" and .category == "sql-injection" and .pre_existing == true' "$F" >/dev/null \
 	|| die "the refuted candidate: $(jq -c '.findings' "$F")"
+jq -e '[.findings[] | select(.rule_id == "py-eval")] | length == 1 and (.[0] | .status == "suppressed" and
+	.gating == false and .suppression.kind == "inline" and (.suppression.reason | test("ships with us")))' "$F" >/dev/null \
+	|| die "the inline ignore was not recorded: $(jq -c '[.findings[] | {rule_id, status, suppression}]' "$F")"
 # the secret is a finding of the rules, never sent, never printed
 jq -e '[.findings[] | select(.rule_id == "secret-aws-access-key")] | length == 1' "$F" >/dev/null \
 	|| die "the planted secret was not reported"

@@ -432,6 +432,15 @@ static void test_hint_or_finding(void **state)
 	assert_true(rules_hit_is_finding(&h.v[1], true));
 	rules_hits_dispose(&h);
 	free(text);
+	/* an inline ignore of a hint is recorded even where an agent reviewed the unit */
+	text = fmt("x = eval(s)  # tribunal-ignore: py-eval the input is a constant table\n");
+	rules_hits_init(&h);
+	assert_int_equal(rules_scan(&h, r, "a.py", DIFF_LANG_PYTHON, text, strlen(text), NULL, 0, RULES_KINDS_ALL), 0);
+	assert_int_equal(h.n, 1);
+	assert_true(h.v[0].suppressed);
+	assert_true(rules_hit_is_finding(&h.v[0], true));
+	rules_hits_dispose(&h);
+	free(text);
 	rules_free(r);
 }
 
