@@ -310,17 +310,24 @@ static void rule(struct trb_jw *w, const struct rule *r, const struct finding *f
 	const char *cname = report_cwe_name(cwe), *owasp = report_owasp(cwe);
 
 	if (f->source == FINDING_SOURCE_RULE && f->rule_id) {
-		trb_buf_puts(&shortd, "Policy rule ");
-		sarif_text(&shortd, f->rule_id, 100);
+		/* a deterministic rule, built in or the policy's own: its title and its fix */
+		const char *title = f->title && *f->title ? f->title : f->rule_id;
+		sarif_text(&shortd, title, 100);
 		rule_name(&name, f->rule_id);
-		trb_buf_puts(&full, "A match of the policy's own rule ");
+		trb_buf_puts(&full, "tribunal rule ");
 		sarif_text(&full, f->rule_id, 100);
 		trb_buf_puts(&full, ": ");
-		sarif_text(&full, f->title, 600);
-		trb_buf_puts(&md, "A match of the policy's own rule ");
+		sarif_text(&full, title, 600);
+		trb_buf_puts(&full, ".");
+		trb_buf_puts(&md, "**");
+		trb_escape_md_capped(&md, title, strlen(title), false, 600);
+		trb_buf_puts(&md, "** (tribunal rule ");
 		trb_escape_md_code(&md, f->rule_id, trb_utf8_prefix(f->rule_id, strlen(f->rule_id), 100));
-		trb_buf_puts(&md, ": ");
-		trb_escape_md_capped(&md, f->title ? f->title : "", f->title ? strlen(f->title) : 0, false, 600);
+		trb_buf_puts(&md, ")");
+		if (f->recommendation && *f->recommendation) {
+			trb_buf_puts(&md, "\n\n**Fix:** ");
+			trb_escape_md_capped(&md, f->recommendation, strlen(f->recommendation), false, 1000);
+		}
 	} else if (cwe) {
 		if (cname)
 			trb_buf_printf(&shortd, "%s (CWE-%u)", cname, cwe);
@@ -328,14 +335,14 @@ static void rule(struct trb_jw *w, const struct rule *r, const struct finding *f
 			trb_buf_printf(&shortd, "CWE-%u", cwe);
 		rule_name(&name, cname ? cname : r->id);
 		trb_buf_printf(&full, "%s: a weakness of type CWE-%u found in the changed code by tribunal's finder "
-				      "agent and checked by an independent verifier agent.",
+				      "agent; each result says whether an independent verifier agent confirmed it.",
 			       cname ? cname : "Security weakness", cwe);
 		trb_buf_printf(&md, "**%s** ([CWE-%u](https://cwe.mitre.org/data/definitions/%u.html))",
 			       cname ? cname : "Security weakness", cwe, cwe);
 		if (owasp)
 			trb_buf_printf(&md, ", OWASP Top 10 %s", owasp);
-		trb_buf_puts(&md, ".\n\nFound in the changed code by tribunal's finder agent and checked by an "
-				  "independent verifier agent. Each alert explains the data flow and how to fix it.");
+		trb_buf_puts(&md, ".\n\nFound in the changed code by tribunal's finder agent; each alert says whether "
+				  "an independent verifier agent confirmed it, and explains the data flow and how to fix it.");
 	} else {
 		trb_buf_puts(&shortd, "Security issue");
 		if (f->category) {
@@ -347,6 +354,12 @@ static void rule(struct trb_jw *w, const struct rule *r, const struct finding *f
 		trb_buf_puts(&md, "A security issue without a CWE classification, found by tribunal's finder agent.");
 	}
 	trb_buf_put(&help, trb_buf_cstr(&full), full.len);
+	if (f->source == FINDING_SOURCE_RULE && f->rule_id && f->recommendation && *f->recommendation) {
+		trb_buf_puts(&help, " Fix: ");
+		sarif_text(&help, f->recommendation, 1000);
+		if (help.len && help.ptr[help.len - 1] != '.')
+			trb_buf_putc(&help, '.');
+	}
 	if (owasp)
 		trb_buf_printf(&help, " OWASP Top 10 %s.", owasp);
 
@@ -387,7 +400,7 @@ static void rule(struct trb_jw *w, const struct rule *r, const struct finding *f
 		trb_buf_dispose(&t);
 	}
 	if (f->source == FINDING_SOURCE_RULE)
-		trb_jw_str(w, NULL, "policy-rule");
+		trb_jw_str(w, NULL, "deterministic-rule");
 	trb_jw_arr_end(w);
 	trb_jw_str(w, "security-severity", report_security_severity(r->max_sev));
 	trb_jw_str(w, "precision", f->source == FINDING_SOURCE_RULE ? "medium" : "high");

@@ -28,6 +28,11 @@ jq -e '[.findings[] | select(.cwe == "CWE-798")] | length == 2' "$F" >/dev/null 
 # the token (a precise format) gates; the heuristic hints (lower confidence) do not
 jq -e '[.findings[] | select(.gating)] | map(.rule_id) == ["secret-github-token"]' "$F" >/dev/null \
 	|| die "gating: $(jq -c '[.findings[] | {rule_id, gating, confidence}]' "$F")"
+# a built-in rule is described as one, with its fix, in SARIF
+jq -e '.runs[0].tool.driver.rules[] | select(.id == "rule/secret-github-token") |
+	(.fullDescription.text | startswith("tribunal rule secret-github-token: ")) and (.help.text | test("Fix: "))
+	and (.properties.tags | index("deterministic-rule"))' "$TMP/o/results.sarif" >/dev/null \
+	|| die "the SARIF rule of a built-in rule: $(jq -c '.runs[0].tool.driver.rules' "$TMP/o/results.sarif")"
 [ ! -s "$TMP/o/audit.jsonl" ] || die "audit.jsonl has lines although no model was called"
 validate_reports "$TMP/o"
 
