@@ -1,5 +1,5 @@
 # tribunal: plain Makefile. `make deps demo` then `make test` on a fresh Debian 12.
-PKGS     = libgit2 libcurl libcjson yaml-0.1 libxml-2.0 libpcre2-8
+PKGS     = libgit2 libcurl libcjson yaml-0.1 libxml-2.0 libpcre2-8 zlib
 CC      ?= cc
 PREFIX  ?= /usr/local
 BUILD   ?= build
@@ -26,7 +26,7 @@ FUZZ_SECONDS ?= 20
 
 DEBIAN_PKGS = build-essential pkg-config git clang libclang-rt-14-dev \
 	libgit2-dev libcurl4-openssl-dev libcjson-dev libyaml-dev libxml2-dev libxml2-utils \
-	libpcre2-dev libcmocka-dev python3 jq time curl ca-certificates
+	libpcre2-dev libcmocka-dev zlib1g-dev python3 jq time curl ca-certificates
 
 .PHONY: all deps demo test unit integration asan fuzz bench eval install clean lint
 all: $(BUILD)/tribunal

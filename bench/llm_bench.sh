@@ -22,7 +22,7 @@ LAT=${LAT:-300}
 
 make -s BUILD="$BUILD" "$BUILD/libtribunal.a" >/dev/null
 mkdir -p "$BUILD/bench"
-PKGS="libgit2 libcurl libcjson yaml-0.1 libxml-2.0 libpcre2-8"
+PKGS="libgit2 libcurl libcjson yaml-0.1 libxml-2.0 libpcre2-8 zlib"
 # shellcheck disable=SC2046
 ${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror -I. \
 	$(pkg-config --cflags $PKGS) -o "$BUILD/bench/llm_bench" bench/llm_bench.c \

@@ -11,7 +11,7 @@ set -eu
 cd "$(dirname "$0")/.."
 BUILD=${1:-build/bench-report}
 N=${N:-5000}
-PKGS="libgit2 libcurl libcjson yaml-0.1 libxml-2.0 libpcre2-8"
+PKGS="libgit2 libcurl libcjson yaml-0.1 libxml-2.0 libpcre2-8 zlib"
 CFLAGS_B="-std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror -I."
 mkdir -p "$BUILD/bench"
 # shellcheck disable=SC2046

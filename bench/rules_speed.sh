@@ -15,7 +15,7 @@ RUNS=${RUNS:-5}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT INT TERM
 
-PKGS="libgit2 libcurl libcjson yaml-0.1 libxml-2.0 libpcre2-8"
+PKGS="libgit2 libcurl libcjson yaml-0.1 libxml-2.0 libpcre2-8 zlib"
 [ -f "$ROOT/$BUILD/libtribunal.a" ] || { echo "build first: make BUILD=$BUILD" >&2; exit 2; }
 cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -I"$ROOT" $(pkg-config --cflags $PKGS) -o "$WORK/driver" \
 	"$ROOT/bench/rules_driver.c" "$ROOT/$BUILD/libtribunal.a" $(pkg-config --libs $PKGS) -lpthread -lm

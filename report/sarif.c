@@ -3,8 +3,9 @@
  * Choices: one rule per policy rule or CWE (security-severity is the highest of its results,
  * since GitHub reads it from the rule); active and suppressed findings are results (suppressed
  * ones carry `suppressions`), rejected ones are not (they are in findings.json and summary.md);
- * results are capped at REPORT_SARIF_MAX_RESULTS by severity and the file at SARIF_MAX_BYTES,
- * with a notification saying so. `executionSuccessful` says that tribunal ran to the end and
+ * results are capped at REPORT_SARIF_MAX_RESULTS by severity and the file at SARIF_MAX_GZIP
+ * bytes once gzipped (measured as it is written: high-entropy text barely compresses) and
+ * SARIF_MAX_BYTES before, with a notification saying so. `executionSuccessful` says that tribunal ran to the end and
  * wrote a complete record, which it did whenever this file exists: units no agent reviewed are
  * warning-level toolExecutionNotifications (the gate and exit code 3 decide what they mean for
  * the pipeline), so that code scanning still takes the results it has. */
@@ -13,15 +14,61 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "util/err.h"
 #include "util/escape.h"
 
 #define SRCROOT "%SRCROOT%"
-#define SARIF_MAX_BYTES ((size_t)40 * 1000 * 1000)   /* uncompressed; GitHub takes 10 MB gzip */
+#define SARIF_MAX_BYTES ((size_t)40 * 1000 * 1000)   /* uncompressed, to bound memory */
+/* GitHub takes 10 MB of gzip; deflate may still hold up to a few hundred KB it has not emitted */
+#define SARIF_MAX_GZIP ((size_t)9 * 1000 * 1000)
 #define MSG_DESCRIPTION 1000
 #define FLOW_MAX 100                                  /* GitHub shows 1,000; keep files small */
 #define SNIPPET_MAX 2000
 #define PATCH_MAX 20000
+
+/* The gzipped size of what was written so far, counted and thrown away. Level 1 compresses
+ * less than the level an uploader uses, so the count errs on the safe side. */
+struct gz_meter {
+	z_stream z;
+	bool ok;              /* false: no zlib stream (out of memory); only the raw cap applies */
+	size_t fed, out;      /* bytes of the report fed in, compressed bytes out */
+};
+
+static void gz_init(struct gz_meter *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->ok = deflateInit2(&g->z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+}
+
+/* Feeds the bytes of `b` after the ones already fed, from `start`. */
+static void gz_feed(struct gz_meter *g, const struct trb_buf *b, size_t start)
+{
+	unsigned char sink[16384];
+	size_t from = start + g->fed;
+
+	if (!g->ok || b->len <= from)
+		return;
+	g->z.next_in = (Bytef *)(b->ptr + from);
+	g->z.avail_in = (uInt)(b->len - from);   /* one result: far below 4 GB */
+	g->fed = b->len - start;
+	do {
+		g->z.next_out = sink;
+		g->z.avail_out = sizeof(sink);
+		if (deflate(&g->z, Z_NO_FLUSH) == Z_STREAM_ERROR) {
+			g->ok = false;
+			return;
+		}
+		g->out += sizeof(sink) - g->z.avail_out;
+	} while (g->z.avail_out == 0 || g->z.avail_in > 0);
+}
+
+static void gz_dispose(struct gz_meter *g)
+{
+	if (g->ok)
+		deflateEnd(&g->z);
+}
 
 struct rule {
 	char *id;
@@ -510,7 +557,7 @@ static void invocation(struct trb_jw *w, const struct findings *fs, size_t dropp
 		trb_buf_printf(&t, "%zu result%s left out of this file to stay within GitHub's limits "
 				   "(at most %s); they are in findings.json.",
 			       dropped_count + dropped_size, dropped_count + dropped_size == 1 ? " was" : "s were",
-			       dropped_size ? "40 MB before compression" : "5,000 results, by severity");
+			       dropped_size ? "10 MB once compressed" : "5,000 results, by severity");
 		notification(w, "warning", "TRB0004", &t);
 	}
 	trb_jw_arr_end(w);
@@ -524,9 +571,11 @@ int report_sarif(struct trb_buf *out, const struct findings *fs, const struct re
 	struct trb_buf aid = TRB_BUF_INIT(TRB_LIMIT_SMALL), ids = TRB_BUF_INIT(TRB_LIMIT_FILE);
 	size_t *order = NULL, *id_at = NULL, i, n_sel = 0, n_rules = 0, max, dropped_size = 0, start;
 	struct rule *rules = NULL, key;
+	struct gz_meter gz;
 	struct trb_jw w;
 	int error;
 
+	gz_init(&gz);
 	max = o && o->sarif_max_results ? o->sarif_max_results : REPORT_SARIF_MAX_RESULTS;
 	if ((error = report_order(&order, fs)) < 0)
 		goto cleanup;
@@ -616,7 +665,8 @@ int report_sarif(struct trb_buf *out, const struct findings *fs, const struct re
 	for (i = 0; i < n_sel; i++) {
 		const struct finding *f = &fs->v[order[i]];
 		struct rule *r;
-		if (out->len - start > SARIF_MAX_BYTES) {
+		gz_feed(&gz, out, start);
+		if (out->len - start > SARIF_MAX_BYTES || gz.out > SARIF_MAX_GZIP) {
 			dropped_size = n_sel - i;
 			break;
 		}
@@ -654,6 +704,7 @@ int report_sarif(struct trb_buf *out, const struct findings *fs, const struct re
 	trb_jw_obj_end(&w);
 	error = trb_jw_finish(&w);
 cleanup:
+	gz_dispose(&gz);
 	for (i = 0; rules && i < n_rules; i++)
 		free(rules[i].id);
 	free(rules);

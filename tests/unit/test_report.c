@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <zlib.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -816,6 +818,56 @@ static void test_sarif_caps_results_by_severity_with_a_note(void **state)
 	findings_free(fs);
 }
 
+/* Text that barely compresses (base64 of random bytes, minified lines) must not push the file
+ * past GitHub's 10 MB of gzip: the cap is measured on the compressed size. */
+static void test_sarif_stays_under_the_gzip_limit(void **state)
+{
+	struct findings *fs = many(5000);
+	struct report_options o;
+	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_REPORT);
+	unsigned long long x = 88172645463325252ull;
+	unsigned char *gz;
+	uLongf gz_len;
+	z_stream z;
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < fs->n; i++) {
+		char *d = malloc(1001), *sn = malloc(2001);
+		assert_true(d && sn);
+		for (j = 0; j < 2000; j++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			sn[j] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[x & 63];
+			if (j < 1000)
+				d[j] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[(x >> 6) & 63];
+		}
+		d[1000] = sn[2000] = '\0';
+		free(fs->v[i].description);
+		fs->v[i].description = d;
+		fs->v[i].snippet = sn;
+	}
+	report_options_init(&o);
+	assert_int_equal(report_sarif(&b, fs, &o), 0);
+	assert_non_null(strstr(trb_buf_cstr(&b), "10 MB once compressed"));
+	/* gzip it the way an uploader would (level 6) */
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	gz_len = deflateBound(&z, b.len);
+	gz = malloc(gz_len);
+	assert_non_null(gz);
+	z.next_in = (Bytef *)b.ptr;
+	z.avail_in = (uInt)b.len;
+	z.next_out = gz;
+	z.avail_out = (uInt)gz_len;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	assert_true(z.total_out <= 10u * 1000 * 1000);
+	assert_true(z.total_out > 8u * 1000 * 1000);   /* and not much less: the cap is not wasteful */
+	deflateEnd(&z);
+	free(gz);
+	trb_buf_dispose(&b);
+	findings_free(fs);
+}
+
 static void test_summary_fits_its_budget(void **state)
 {
 	struct findings *fs = many(400);
@@ -1247,6 +1299,7 @@ int main(void)
 		cmocka_unit_test(test_gitlab_positions_use_the_three_shas),
 		cmocka_unit_test(test_review_body_stays_under_github_limit),
 		cmocka_unit_test(test_sarif_caps_results_by_severity_with_a_note),
+		cmocka_unit_test(test_sarif_stays_under_the_gzip_limit),
 		cmocka_unit_test(test_summary_fits_its_budget),
 		cmocka_unit_test(test_step_summary_appends_within_one_mib),
 		cmocka_unit_test(test_export_truncated_shard),
