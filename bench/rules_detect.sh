@@ -49,7 +49,7 @@ report() {
 	found=$(comm -12 "$WORK/truth" "$WORK/$1" | wc -l)
 	fp=$(comm -13 "$WORK/truth" "$WORK/$1" | wc -l)
 	printf '%-10s recall %3d/%d (%5.1f%%)  false positives %d\n' "$1" "$found" "$total" \
-		"$(echo "$found * 100 / $total" | bc -l)" "$fp"
+		"$(awk "BEGIN{print $found * 100 / $total}")" "$fp"
 	comm -13 "$WORK/truth" "$WORK/$1" | sed "s/^/    false positive: /"
 }
 echo "secret corpus: $total real secrets in $(echo "$FILES" | grep -c '/tp/') files, $(echo "$FILES" | grep -c '/fp/') files of traps"
@@ -57,3 +57,10 @@ report tribunal
 report secretlint
 echo "missed by tribunal:";  comm -23 "$WORK/truth" "$WORK/tribunal" | sed 's/^/    /'
 echo "missed by secretlint:"; comm -23 "$WORK/truth" "$WORK/secretlint" | sed 's/^/    /'
+# tribunal must find at least what secretlint finds, with no more false alarms
+t_found=$(comm -12 "$WORK/truth" "$WORK/tribunal" | wc -l); t_fp=$(comm -13 "$WORK/truth" "$WORK/tribunal" | wc -l)
+s_found=$(comm -12 "$WORK/truth" "$WORK/secretlint" | wc -l); s_fp=$(comm -13 "$WORK/truth" "$WORK/secretlint" | wc -l)
+if [ "$t_found" -lt "$s_found" ] || [ "$t_fp" -gt "$s_fp" ]; then
+	echo "FAIL: tribunal $t_found found / $t_fp false vs secretlint $s_found / $s_fp"
+	exit 1
+fi

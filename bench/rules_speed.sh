@@ -1,6 +1,7 @@
 #!/bin/sh
 # bench/rules_speed.sh: wall time of tribunal's rule layer against GNU grep -P running all the same
-# patterns joined into one alternation, on ~30,000 added lines of synthetic mixed-language code.
+# patterns joined into one alternation, on the ~30,000 added lines of make bench's synthetic merge
+# request (or, with RULES_INPUT=generated, LINES lines of synthetic mixed-language code).
 #   sh bench/rules_speed.sh [BUILD_DIR] [LINES]       (after `make BUILD=build/rules`)
 # Both read the same files from a temporary directory; every line counts as added. Each tool runs
 # RUNS times (default 5) and the best wall time counts. Target: ratio <= 2.0.
@@ -20,7 +21,29 @@ PKGS="libgit2 libcurl libcjson yaml-0.1 libxml-2.0 libpcre2-8 zlib"
 cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -I"$ROOT" $(pkg-config --cflags $PKGS) -o "$WORK/driver" \
 	"$ROOT/bench/rules_driver.c" "$ROOT/$BUILD/libtribunal.a" $(pkg-config --libs $PKGS) -lpthread -lm
 
-# ---- the synthetic merge request: realistic code, a few hits per thousand lines ------------------
+# ---- the input: the added lines of make bench's synthetic merge request (bench/gen_repo.py, the
+# one plan_bench.sh times), one file per changed file; RULES_INPUT=generated writes LINES lines of
+# mixed-language code with the occasional secret instead
+mkdir -p "$WORK/mr"
+if [ "${RULES_INPUT:-mr}" = mr ]; then
+REPO=${BENCH_REPO:-$ROOT/build/bench-repo}
+[ -d "$REPO" ] || python3 "$ROOT/bench/gen_repo.py" "$REPO"
+git -C "$REPO" diff -U0 --no-color --no-renames base...head | python3 -c '
+import os, sys
+out, cur = sys.argv[1], None
+files = {}
+for line in sys.stdin.buffer:
+    if line.startswith(b"+++ "):
+        p = line[4:].rstrip(b"\n")
+        cur = None if p == b"/dev/null" else p[2:].decode("utf-8", "replace")
+    elif line.startswith(b"+") and cur is not None:
+        files.setdefault(cur, []).append(line[1:])
+for i, (path, lines) in enumerate(sorted(files.items())):
+    name = "%04d-%s" % (i, path.replace("/", "_"))
+    with open(os.path.join(out, name), "wb") as fh:
+        fh.write(b"".join(l if l.endswith(b"\n") else l + b"\n" for l in lines))
+' "$WORK/mr"
+else
 mkdir -p "$WORK/mr"
 python3 - "$WORK/mr" "$LINES" <<'PY'
 import os, random, sys
@@ -110,6 +133,7 @@ while written < total:
     n += 1
 PY
 
+fi
 FILES=$(ls "$WORK"/mr/* | sort)
 nlines=$(cat $FILES | wc -l)
 nbytes=$(cat $FILES | wc -c)
@@ -124,8 +148,8 @@ best() {   # best wall time of RUNS runs of "$@"
 		t0=$(now)
 		"$@" > /dev/null
 		t1=$(now)
-		t=$(echo "$t1 - $t0" | bc -l)
-		if [ -z "$b" ] || [ "$(echo "$t < $b" | bc -l)" = 1 ]; then b=$t; fi
+		t=$(awk "BEGIN{print $t1 - $t0}")
+		if [ -z "$b" ] || [ "$(awk "BEGIN{print ($t < $b) ? 1 : 0}")" = 1 ]; then b=$t; fi
 		i=$((i + 1))
 	done
 	echo "$b"
@@ -140,7 +164,10 @@ printf 'input: %d added lines (%d bytes) in %d files; %d rules with patterns\n' 
 	"$(echo "$FILES" | wc -l)" "$nrules"
 printf 'tribunal rules: %.3f s (%s)\n' "$t_rules" "$hits"
 printf 'grep -P, one alternation: %.3f s (%d matching lines)\n' "$t_grep" "$glines"
-printf 'ratio tribunal / grep: %.2f (target <= 2.0)\n' "$(echo "$t_rules / $t_grep" | bc -l)"
+ratio=$(awk "BEGIN{print $t_rules / $t_grep}")
+printf 'ratio tribunal / grep: %.2f (target <= 2.0)\n' "$ratio"
+status=0
+[ "$(awk "BEGIN{print ($ratio <= 2.0) ? 1 : 0}")" = 1 ] || { echo "FAIL: the rules are slower than 2x grep -P"; status=1; }
 
 # ---- one long hostile line: scan and redact, best of RUNS ------------------------------------------
 mkdir -p "$WORK/long"
@@ -165,4 +192,8 @@ for f in "$WORK"/long/400k-* "$WORK"/long/4m-*; do
 	t_scan=$(best "$WORK/driver" scan --quiet "$f")
 	t_red=$(best "$WORK/driver" redact "$f")
 	printf 'long line %-16s scan %.3f s, redact %.3f s\n' "$(basename "$f")" "$t_scan" "$t_red"
+	case $(basename "$f") in 400k-*) lim=0.1 ;; *) lim=2 ;; esac
+	[ "$(awk "BEGIN{print ($t_scan < $lim && $t_red < $lim) ? 1 : 0}")" = 1 ] \
+		|| { echo "FAIL: $(basename "$f") over $lim s"; status=1; }
 done
+exit $status
