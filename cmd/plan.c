@@ -33,6 +33,8 @@ static void add_str(cJSON *o, const char *k, const char *v)
 	cJSON_AddItemToObject(o, k, v ? jstr(v) : cJSON_CreateNull());
 }
 
+#define EMPTY_DIFF_NOTE "the merge request changes no files: nothing to review, the gate passes"
+
 static const char *oid_str(const git_oid *oid, char *buf)
 {
 	git_oid_tostr(buf, GIT_OID_HEXSZ + 1, oid);
@@ -157,6 +159,9 @@ static cJSON *plan_json(const struct diff *d, const struct config *policy, const
 	cJSON_AddNumberToObject(x, "units_all_shards", (double)d->n_units);
 	cJSON_AddNumberToObject(x, "changed_lines", (double)changed);
 	cJSON_AddNumberToObject(x, "estimated_tokens", (double)tokens);
+	arr = cJSON_AddArrayToObject(root, "notes");
+	if (d->n_files == 0)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(EMPTY_DIFF_NOTE));
 
 	x = cJSON_AddObjectToObject(root, "estimate");
 	arr = cJSON_AddObjectToObject(x, "agents");
@@ -267,7 +272,7 @@ static void plan_text(struct trb_buf *b, const struct diff *d, const struct conf
 	trb_buf_printf(b, "\ntotals    %zu files changed: %zu reviewed, %zu skipped; %zu unit%s, %zu changed lines, "
 		       "~%zu tokens of code\n", d->n_files, reviewed, skipped, units, units == 1 ? "" : "s", changed, tokens);
 	if (d->n_files == 0)
-		trb_buf_puts(b, "note      the merge request changes no files: nothing to review, the gate passes\n");
+		trb_buf_puts(b, "note      " EMPTY_DIFF_NOTE "\n");
 	trb_buf_puts(b, "estimate  ");
 	for (a = 0; a < CONFIG_AGENT_COUNT; a++) {
 		if (!est->agent[a].enabled)

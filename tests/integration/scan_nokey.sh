@@ -60,6 +60,9 @@ jq -e '.not_reviewed[0].reason | test("dry run")' "$TMP/o6/findings.json" >/dev/
 expect_rc 0 "$TRIBUNAL" scan --repo "$R" --base main --head main --out "$TMP/o7"
 jq -e '.findings == [] and .run.gate.result == "pass"' "$TMP/o7/findings.json" >/dev/null || die "empty diff"
 grep -q "changes no files" "$TMP/o7/summary.md" || die "the empty diff is not explained"
+expect_rc 0 "$TRIBUNAL" plan --json --repo "$R" --base main --head main
+printf '%s\n' "$OUT" | jq -e '.notes == ["the merge request changes no files: nothing to review, the gate passes"]' \
+	>/dev/null || die "plan --json does not explain the empty diff: $OUT"
 
 # content the merge request controls cannot hide a secret: a file that was minified in the base
 # and still is gets skipped by the agents, but its added lines still go through the secret rules
