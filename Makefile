@@ -26,7 +26,7 @@ FUZZ_SECONDS ?= 20
 
 DEBIAN_PKGS = build-essential pkg-config git clang libclang-rt-14-dev \
 	libgit2-dev libcurl4-openssl-dev libcjson-dev libyaml-dev libxml2-dev libxml2-utils \
-	libpcre2-dev libcmocka-dev zlib1g-dev python3 jq time curl ca-certificates
+	libpcre2-dev libcmocka-dev zlib1g-dev python3 python3-jsonschema jq time curl ca-certificates
 
 .PHONY: all deps demo test unit integration asan fuzz bench eval install clean lint
 all: $(BUILD)/tribunal

@@ -98,4 +98,6 @@ validate_reports() {
 	"$VALIDATE" junit "$d/junit.xml" >&2 || die "junit.xml fails validation"
 	"$VALIDATE" gitlab-sast "$d/gl-sast-report.json" >&2 || die "gl-sast-report.json fails validation"
 	"$VALIDATE" codequality "$d/gl-code-quality-report.json" >&2 || die "gl-code-quality-report.json fails validation"
+	[ "$VALIDATE" = /bin/true ] || python3 tests/tools/findings_schema.py docs/findings.schema.json \
+		"$d/findings.json" >&2 || die "findings.json does not match docs/findings.schema.json"
 }

@@ -43,25 +43,8 @@ for d in "$OUT"/*/; do
 	fi
 done
 
-# findings.json against its own schema (python3-jsonschema, which `make deps` systems usually have)
-if python3 -c 'import jsonschema' 2>/dev/null; then
-	python3 - "$ROOT/docs/findings.schema.json" "$OUT"/*/findings.json <<'PY' || fail=1
-import json, sys, jsonschema
-schema = json.load(open(sys.argv[1]))
-jsonschema.Draft7Validator.check_schema(schema)
-v = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
-bad = 0
-for f in sys.argv[2:]:
-    errs = list(v.iter_errors(json.load(open(f, encoding="utf-8"))))
-    for e in errs[:5]:
-        print("  schema: %s: %s at %s" % (f, e.message, "/".join(map(str, e.path))))
-    print(("FAIL" if errs else "PASS") + " findings-schema " + f)
-    bad |= bool(errs)
-sys.exit(bad)
-PY
-else
-	echo "note: python3-jsonschema missing; findings.json not checked against docs/findings.schema.json"
-fi
+# findings.json against its own schema (python3-jsonschema, installed by `make deps`)
+python3 tests/tools/findings_schema.py "$ROOT/docs/findings.schema.json" "$OUT"/*/findings.json || fail=1
 
 # the GitHub review body limit, on the real file
 python3 - "$OUT"/*/github-review.json <<'PY' || fail=1

@@ -41,3 +41,5 @@ grep -q 'NO AGENT REVIEWED THIS CODE' "$TMP/o3.stdout" && die "the no-agent warn
 [ ! -s "$TMP/o3q.stderr" ] || die "--quiet still printed: $(cat "$TMP/o3q.stderr")"
 jq -e '[.run.notices[] | select(startswith("NO AGENT REVIEWED"))] | length == 1' "$TMP/o3/findings.json" >/dev/null \
 	|| die "the no-agent notice is missing from findings.json"
+validate_reports "$TMP/o"
+validate_reports "$TMP/o3"

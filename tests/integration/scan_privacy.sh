@@ -122,3 +122,4 @@ for line in open(sys.argv[1]):
                 if "<untrusted-" not in c:
                     sys.exit(1)
 PY
+validate_reports "$TMP/o"
