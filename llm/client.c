@@ -897,6 +897,32 @@ static void hold_provider(struct provider *p, uint64_t now, uint64_t delay)
 		p->paused_until = until;
 }
 
+/* Why a retry that waits delay ms cannot be made (NULL: it can). asked is the server's
+ * retry-after (-1: none, the delay is our backoff). A server's wait is honoured whenever the next
+ * attempt can still start before budget.timeout_s, however long it is: giving up early would only
+ * turn a slow review into a missing one. Only without an overall deadline does
+ * max_retry_after_ms bound it, so that a run never waits for ever on a server's say-so. */
+static char *retry_refused(const struct llm_client *c, uint64_t now, int64_t asked, uint64_t delay)
+{
+	uint64_t left;
+
+	if (!c->deadline) {
+		if (asked > (int64_t)c->o.max_retry_after_ms)
+			return llm_fmt("the server asks to wait %.1f s, longer than the %.1f s tribunal waits without a "
+				       "deadline", (double)asked / 1000.0, (double)c->o.max_retry_after_ms / 1000.0);
+		return NULL;
+	}
+	left = c->deadline > now ? c->deadline - now : 0;
+	/* dispatch() starts no attempt within DEADLINE_SLACK_MS of the deadline */
+	if (delay + DEADLINE_SLACK_MS < left)
+		return NULL;
+	if (asked >= 0)
+		return llm_fmt("the server asks to wait %.1f s, but only %.1f s are left before budget.timeout_s (%u s)",
+			       (double)asked / 1000.0, (double)left / 1000.0, c->policy->budget.timeout_s);
+	return llm_fmt("no time left to retry within budget.timeout_s (%u s): %.1f s left", c->policy->budget.timeout_s,
+		       (double)left / 1000.0);
+}
+
 static void attempt_done(struct llm_client *c, struct call *k, CURLcode rc)
 {
 	struct verdict v = {0};
@@ -927,12 +953,8 @@ static void attempt_done(struct llm_client *c, struct call *k, CURLcode rc)
 	}
 	if (v.retry && k->attempts < c->o.max_attempts) {
 		uint64_t delay = v.delay_ms >= 0 ? (uint64_t)v.delay_ms : backoff(c, k->attempts);
-		if (v.delay_ms > (int64_t)c->o.max_retry_after_ms) {
-			char *m = llm_fmt("%s; it asks to wait %lld s, longer than tribunal waits",
-				      v.msg ? v.msg : "", (long long)(v.delay_ms / 1000));
-			free(v.msg);
-			v.msg = m;
-		} else if (!c->deadline || now + delay < c->deadline) {
+		char *why = retry_refused(c, now, v.delay_ms, delay);
+		if (!why) {
 			retry_in = (int64_t)delay;
 			k->ready_at = now + delay;
 			if (v.rate_limit)
@@ -943,7 +965,8 @@ static void attempt_done(struct llm_client *c, struct call *k, CURLcode rc)
 			queue_insert(c, k);
 			return;
 		} else {
-			char *m = llm_fmt("%s; no time left to retry within budget.timeout_s", v.msg ? v.msg : "");
+			char *m = llm_fmt("%s; %s", v.msg ? v.msg : "", why);
+			free(why);
 			free(v.msg);
 			v.msg = m;
 		}

@@ -5,7 +5,9 @@
  * Out: provider-neutral, validated replies (struct llm_response) handed to a callback; one line per
  *     attempt in audit.jsonl (docs/audit.md); usage and cost totals.
  * One thread drives one curl multi handle: up to budget.concurrency transfers in flight, retries
- * and rate-limit pauses are deadlines in the event loop, never sleeps. API keys go into request
+ * and rate-limit pauses are deadlines in the event loop, never sleeps. A server's retry-after is
+ * waited out in full whenever it ends before budget.timeout_s; a 429 holds every queued call to
+ * that provider, not only the one that failed. API keys go into request
  * headers and nowhere else: never into a message, the audit file or a reply. */
 #ifndef TRB_LLM_LLM_H
 #define TRB_LLM_LLM_H
@@ -224,7 +226,10 @@ struct llm_options {
 	unsigned max_attempts;         /* per call, first try included; 0: 5 */
 	unsigned backoff_base_ms;      /* first retry waits up to this; doubles; 0: 1000 */
 	unsigned backoff_max_ms;       /* 0: 30000 */
-	unsigned max_retry_after_ms;   /* longest retry-after honoured; 0: 60000 */
+	unsigned max_retry_after_ms;   /* longest retry-after honoured when the policy sets no
+					* deadline (budget.timeout_s 0); 0: 60000. With a deadline any
+					* wait that leaves the next attempt time to start is honoured, and
+					* a longer one ends the call at once, naming both */
 	unsigned attempt_timeout_ms;   /* one HTTP attempt; 0: 300000 (capped by the deadline) */
 	unsigned connect_timeout_ms;   /* 0: 30000 */
 	size_t max_response_bytes;     /* 0: 8 MiB */

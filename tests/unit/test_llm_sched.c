@@ -649,6 +649,64 @@ static void test_429_honours_retry_after_then_succeeds(void **state)
 	seen_dispose(&s);
 }
 
+/* max_retry_after_ms is not a cap while the deadline leaves time: the server's wait is honoured */
+static void test_long_retry_after_is_honoured_when_the_deadline_allows(void **state)
+{
+	struct seen s = {0};
+	cJSON *log;
+	double gap;
+
+	(void)state;
+	opts.max_retry_after_ms = 300;
+	policy->budget.timeout_s = 10;
+	fake_script("{\"rules\":[{\"times\":1,\"reply\":{\"status\":429,\"retry_after\":\"1\"}}]}");
+	one_call(CONFIG_AGENT_FINDER, &s);
+	assert_int_equal(s.outcome, LLM_OK);
+	assert_int_equal(s.attempts, 2);
+	log = fake_log();
+	assert_int_equal(cJSON_GetArraySize(log), 2);
+	gap = jnum(cJSON_GetArrayItem(log, 1), "t") - jnum(cJSON_GetArrayItem(log, 0), "t");
+	assert_true(gap >= 0.99);
+	cJSON_Delete(log);
+	seen_dispose(&s);
+}
+
+static void test_retry_after_beyond_the_deadline_fails_at_once(void **state)
+{
+	struct seen s = {0};
+	uint64_t t0 = mono_ms();
+
+	(void)state;
+	policy->budget.timeout_s = 10;
+	fake_script("{\"rules\":[{\"times\":1,\"reply\":{\"status\":429,\"retry_after\":\"60\"}}]}");
+	one_call(CONFIG_AGENT_FINDER, &s);
+	assert_true(mono_ms() - t0 < 2000);
+	assert_int_equal(s.outcome, LLM_RATE_LIMITED);
+	assert_int_equal(s.attempts, 1);
+	assert_int_equal(fake_requests(), 1);
+	/* names the wait asked for and the time left */
+	assert_non_null(strstr(s.error, "rate limited by http://127.0.0.1:"));
+	assert_non_null(strstr(s.error, "the server asks to wait 60.0 s, but only "));
+	assert_non_null(strstr(s.error, " s are left before budget.timeout_s (10 s)"));
+	seen_dispose(&s);
+}
+
+/* without an overall deadline nothing bounds the wait but max_retry_after_ms */
+static void test_retry_after_without_deadline_is_capped(void **state)
+{
+	struct seen s = {0};
+
+	(void)state;
+	opts.max_retry_after_ms = 300;
+	policy->budget.timeout_s = 0;
+	fake_script("{\"rules\":[{\"times\":1,\"reply\":{\"status\":503,\"retry_after_ms\":\"1500\"}}]}");
+	one_call(CONFIG_AGENT_FINDER, &s);
+	assert_int_equal(s.outcome, LLM_SERVER);
+	assert_int_equal(s.attempts, 1);
+	assert_non_null(strstr(s.error, "the server asks to wait 1.5 s, longer than the 0.3 s tribunal waits without a deadline"));
+	seen_dispose(&s);
+}
+
 static void test_429_holds_every_queued_call_to_that_provider(void **state)
 {
 	struct seen a = {0}, b = {0}, v = {0};
@@ -1341,6 +1399,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_context_too_long_400_and_413, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_400_is_a_bad_request_not_retried, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_429_honours_retry_after_then_succeeds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_retry_after_is_honoured_when_the_deadline_allows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retry_after_beyond_the_deadline_fails_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retry_after_without_deadline_is_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_429_holds_every_queued_call_to_that_provider, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stray_429_holds_the_provider_for_a_quarter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_500_every_time_gives_up_after_max_attempts, setup, teardown),
