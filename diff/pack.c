@@ -115,13 +115,46 @@ static int add_file(struct packer *p, size_t file)
 	return 0;
 }
 
+/* The shape of head line l: its indentation (a tab counts 8), whether it is blank, and whether it
+ * closes a block ('}', ')', ']' or the word "end" first). */
+struct line_shape {
+	unsigned indent;
+	bool blank, closer;
+};
+
+static struct line_shape shape_of(const char *text, const struct diff_file *f, uint32_t l)
+{
+	const char *s = text + f->line_off[l - 1], *e = text + f->line_off[l];
+	struct line_shape sh = {0, true, false};
+
+	for (; s < e && (*s == ' ' || *s == '\t'); s++)
+		sh.indent += *s == '\t' ? 8 : 1;
+	if (s < e && *s != '\n' && *s != '\r') {
+		sh.blank = false;
+		sh.closer = *s == '}' || *s == ')' || *s == ']' ||
+			    (e - s >= 3 && memcmp(s, "end", 3) == 0 &&
+			     (e - s == 3 || !(s[3] == '_' || (s[3] >= 'a' && s[3] <= 'z') || (s[3] >= 'A' && s[3] <= 'Z') ||
+					      (s[3] >= '0' && s[3] <= '9'))));
+	}
+	return sh;
+}
+
 /* A file over the budget: its ranges fill units in order; a range over the budget is cut at line
- * boundaries, preferring a blank line in the last part of each piece. */
+ * boundaries. In the last 40% of each piece the cut goes, by preference, after a block that
+ * closes at the piece's outermost indentation (the end of a function), before a line that starts
+ * at that indentation (the next function), or at a blank line; the text is read again for this
+ * (only files this large pay for it). */
 static int add_big_file(struct packer *p, size_t file)
 {
 	const struct diff_file *f = &p->d->files[file];
+	git_blob *blob = NULL;
+	const char *text = NULL;
 	size_t r;
-	int error;
+	int error = 0;
+
+	if (p->d->repo && git_blob_lookup(&blob, p->d->repo, &f->new_oid) == 0 &&
+	    (size_t)git_blob_rawsize(blob) >= f->line_off[f->n_lines])
+		text = git_blob_rawcontent(blob);
 
 	for (r = 0; r < f->n_ranges; r++) {
 		uint32_t s = f->ranges[r].start, e = f->ranges[r].end;
@@ -129,32 +162,55 @@ static int add_big_file(struct packer *p, size_t file)
 
 		if (t <= p->budget) {
 			if (p->cur.est_tokens + t > p->budget && (error = close_unit(p)) < 0)
-				return error;
+				goto done;
 			if ((error = add_part(p, file, s, e)) < 0)
-				return error;
+				goto done;
 			continue;
 		}
 		if ((error = close_unit(p)) < 0)
-			return error;
+			goto done;
 		while (s <= e) {
-			uint32_t l = s, cut, blank = 0;
+			uint32_t l = s, cut, best = 0;
+			unsigned outer = UINT32_MAX, best_score = 0;
 			size_t acc = PART_OVERHEAD;
+			bool prev_blank = false;
 			while (l <= e) {
 				size_t lt = diff_estimate_tokens(f->line_off[l] - f->line_off[l - 1], 1);
+				struct line_shape sh = {0, f->line_off[l] - f->line_off[l - 1] <= 1, false};
+				unsigned score = 0;
 				if (acc + lt > p->budget && l > s)
 					break;
 				acc += lt;
-				if (f->line_off[l] - f->line_off[l - 1] <= 1 && acc * 10 >= p->budget * 6)
-					blank = l;
+				if (text)
+					sh = shape_of(text, f, l);
+				if (acc * 10 >= p->budget * 6 && l > s) {
+					/* 3: a block closes at the outermost level; 2: the outermost level starts
+					 * again (cut before l); 1: a blank line */
+					if (sh.closer && sh.indent <= outer)
+						score = 3;
+					else if (!sh.blank && sh.indent <= outer && text)
+						score = prev_blank ? 2 : 1;
+					else if (sh.blank)
+						score = 1;
+					if (score >= best_score) {
+						best_score = score;
+						best = score == 3 || sh.blank ? l : l - 1;
+					}
+				}
+				if (!sh.blank && sh.indent < outer)
+					outer = sh.indent;
+				prev_blank = sh.blank;
 				l++;
 			}
-			cut = (l <= e && blank) ? blank : l - 1;
+			cut = (l <= e && best >= s) ? best : l - 1;
 			if ((error = add_part(p, file, s, cut)) < 0 || (error = close_unit(p)) < 0)
-				return error;
+				goto done;
 			s = cut + 1;
 		}
 	}
-	return 0;
+done:
+	git_blob_free(blob);
+	return error;
 }
 
 /* ---- grouping related files: same directory, or one names the other ---------------------------- */
