@@ -72,5 +72,9 @@ jq -e '.units[].files[] | select(.path == "quo\"te.c")' "$TMP/plan.json" >/dev/n
 jq -e '.skipped[] | select(.path == "new\nline.c" and .reason == "unsafe path")' "$TMP/plan.json" >/dev/null \
 	|| die "a name with a newline was not refused"
 
+# and the whole plan, exactly (the range is left out: the hostile config blob names $TMP)
+plan_json "$R" | jq -S 'del(.range)' > "$TMP/plan-golden.json"
+golden plan/hostile.json "$TMP/plan-golden.json"
+
 after=$(cd "$R" && find . -path ./.git/objects -prune -o -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
 [ "$before" = "$after" ] || die "the repository was modified"
