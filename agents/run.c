@@ -62,6 +62,8 @@ struct conv {
 	size_t cand;                  /* index into r->cands */
 	struct llm_request req;
 	unsigned turns;
+	unsigned turn_limit;          /* max_turns, or the turn the token limit was reached at */
+	uint64_t tokens;              /* input + output of every reply so far (cache reads included) */
 	bool nudged;                  /* told to report now */
 	bool told_bad;                /* told once that its report was malformed */
 	char cache_key[65];
@@ -120,6 +122,7 @@ static struct conv *conv_new(struct run *r, enum conv_kind kind, size_t unit, si
 	c->agent = agent;
 	c->unit = unit;
 	c->cand = cand;
+	c->turn_limit = r->o->policy->agents[agent].max_turns;
 	memcpy(c->cache_key, key, sizeof(c->cache_key));
 	llm_request_init(&c->req, agent);
 	c->req.unit = kind == CONV_FINDER ? (int)r->units[unit].u->id : (int)r->cands->v[cand].unit;
@@ -557,6 +560,16 @@ static void on_reply(const struct llm_response *resp, void *payload)
 		}
 	}
 	c->turns++;
+	/* each turn resends the conversation, so its usage grows with every tool round trip: past
+	 * max_conversation_tokens the turn limit is brought forward to now, and the agent is asked
+	 * to report exactly as when it runs out of turns */
+	c->tokens += resp->usage.input + resp->usage.output + resp->usage.cache_read + resp->usage.cache_write;
+	if (!c->nudged && c->tokens >= ag->max_conversation_tokens && c->turns + 1 < c->turn_limit) {
+		c->turn_limit = c->turns + 1;
+		progress(r, "unit %d: the %s used %llu tokens (agents.%s.max_conversation_tokens: %u): asked to report",
+			 c->req.unit, config_agent_name(c->agent), (unsigned long long)c->tokens, config_agent_name(c->agent),
+			 ag->max_conversation_tokens);
+	}
 	for (i = 0; i < resp->n_calls; i++) {
 		const struct llm_tool_call *call = &resp->calls[i];
 		if (strcmp(call->name, report) == 0) {
@@ -641,19 +654,20 @@ static void on_reply(const struct llm_response *resp, void *payload)
 			conv_failed(c, "model refused", NULL);
 			return;
 		}
-		if (c->nudged || c->turns >= ag->max_turns + 1) {
+		if (c->nudged || c->turns >= c->turn_limit + 1) {
 			conv_failed(c, "malformed report", "the model did not call its report tool");
 			return;
 		}
 	}
-	if (!c->nudged && (!acted || c->turns + 1 >= ag->max_turns)) {
+	if (!c->nudged && (!acted || c->turns + 1 >= c->turn_limit)) {
 		char msg[160];
 		c->nudged = true;
-		snprintf(msg, sizeof(msg), acted ? "You have used your tool turns. Call %s now with what you have." :
-			 "Call %s now with your result.", report);
+		snprintf(msg, sizeof(msg), !acted ? "Call %s now with your result." :
+			 c->turn_limit < ag->max_turns ? "You have used this conversation's token budget. Call %s now "
+			 "with what you have." : "You have used your tool turns. Call %s now with what you have.", report);
 		if (llm_request_add_text(&c->req, LLM_ROLE_USER, msg, strlen(msg), false) < 0)
 			fail_oom(r);
-	} else if (c->nudged && c->turns >= ag->max_turns + 2) {
+	} else if (c->nudged && c->turns >= c->turn_limit + 2) {
 		conv_failed(c, "malformed report", "the model kept calling tools after its last turn");
 		return;
 	}

@@ -71,6 +71,7 @@ int config_new_default(struct config **out)
 		a->provider = CONFIG_PROVIDER_ANTHROPIC;
 		a->max_turns = i == CONFIG_AGENT_PATCHER ? 6 : (i == CONFIG_AGENT_FINDER ? 12 : 8);
 		a->max_tokens = 8192;
+		a->max_conversation_tokens = 200000;
 		a->temperature = 0.0;
 		a->votes = 1;
 		a->min_severity = TRB_SEV_MEDIUM;

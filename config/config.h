@@ -29,6 +29,8 @@ struct config_agent {
 	char *model;
 	unsigned max_turns;
 	unsigned max_tokens;      /* output tokens per model call */
+	unsigned max_conversation_tokens;  /* input + output tokens of one conversation, all turns
+					    * summed; then it is asked to report (like max_turns) */
 	double temperature;
 	unsigned votes;           /* verifier: independent verdicts, majority wins */
 	trb_sev_t min_severity;   /* patcher: only findings at or above */

@@ -633,6 +633,11 @@ static void a_max_tokens(struct loader *l, const char *k, yaml_node_t *v, void *
 	want_uint(l, v, k, 256, 200000, &((struct config_agent *)t)->max_tokens);
 }
 
+static void a_max_conversation_tokens(struct loader *l, const char *k, yaml_node_t *v, void *t)
+{
+	want_uint(l, v, k, 1000, 100000000, &((struct config_agent *)t)->max_conversation_tokens);
+}
+
 static void a_temperature(struct loader *l, const char *k, yaml_node_t *v, void *t)
 {
 	want_number(l, v, k, 0, 2, false, &((struct config_agent *)t)->temperature);
@@ -670,7 +675,8 @@ static void a_reverify(struct loader *l, const char *k, yaml_node_t *v, void *t)
 }
 
 #define AGENT_COMMON {"provider", a_provider}, {"model", a_model}, {"max_turns", a_max_turns}, \
-	{"max_tokens", a_max_tokens}, {"temperature", a_temperature}, {"enabled", a_enabled}, {"no_key", a_no_key}
+	{"max_tokens", a_max_tokens}, {"max_conversation_tokens", a_max_conversation_tokens}, \
+	{"temperature", a_temperature}, {"enabled", a_enabled}, {"no_key", a_no_key}
 
 static const struct field finder_fields[] = {AGENT_COMMON};
 static const struct field verifier_fields[] = {AGENT_COMMON, {"votes", a_votes}};

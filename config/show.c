@@ -115,6 +115,7 @@ static void agent(struct em *m, const struct config *c, config_agent_t a)
 	kv_str(m, "model", g->model);
 	kv_num(m, "max_turns", g->max_turns);
 	kv_num(m, "max_tokens", g->max_tokens);
+	kv_num(m, "max_conversation_tokens", g->max_conversation_tokens);
 	kv_num(m, "temperature", g->temperature);
 	kv_bool(m, "no_key", g->no_key);
 	if (a == CONFIG_AGENT_VERIFIER)

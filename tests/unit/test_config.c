@@ -91,6 +91,7 @@ static const struct broken broken[] = {
 	{"agents:\n  finder: {provider: antropic}\n", "2:22: error: agents.finder.provider: unknown value 'antropic' (did you mean 'anthropic'?); expected one of: anthropic, openai"},
 	{"agents:\n  finder: {model: \"gpt 4\"}\n", "2:19: error: agents.finder.model: 'gpt 4' is not a model name (letters, digits and - . _ : / @)"},
 	{"agents:\n  finder: {max_turns: 0}\n", "2:23: error: agents.finder.max_turns: 0 is out of range (1 to 100)"},
+	{"agents:\n  verifier: {max_conversation_tokens: 500}\n", "2:39: error: agents.verifier.max_conversation_tokens: 500 is out of range (1000 to 100000000)"},
 	{"agents:\n  finder: {votes: 3}\n", "2:12: error: unknown key 'agents.finder.votes'"},
 	{"agents:\n  verifier: {votes: 2}\n", "2:21: error: agents.verifier.votes: use an odd number of votes so that a majority exists, got 2"},
 	{"agents:\n  patcher: {min_severity: none}\n", "2:27: error: agents.patcher.min_severity: unknown value 'none'; expected one of: low, medium, high, critical"},
@@ -200,7 +201,7 @@ static void test_full_policy_loads(void **state)
 		"gate: {fail_on: medium, min_confidence: 0.6, max_findings: {low: 10}, require_verified: true}\n"
 		"paths: {include: [\"src/**\"], exclude: [\"**/*_test.go\"]}\n"
 		"agents:\n"
-		"  finder: {provider: anthropic, model: claude-sonnet-4-5, max_turns: 10}\n"
+		"  finder: {provider: anthropic, model: claude-sonnet-4-5, max_turns: 10, max_conversation_tokens: 80000}\n"
 		"  verifier: {provider: openai, model: gpt-4.1, votes: 3}\n"
 		"  patcher: {enabled: false}\n"
 		"budget: {max_tokens: 100000, max_usd: 1.5, concurrency: 4, timeout_s: 600}\n"
@@ -231,6 +232,9 @@ static void test_full_policy_loads(void **state)
 	assert_int_equal(c->agents[CONFIG_AGENT_VERIFIER].provider, CONFIG_PROVIDER_OPENAI);
 	assert_string_equal(c->agents[CONFIG_AGENT_VERIFIER].model, "gpt-4.1");
 	assert_int_equal(c->agents[CONFIG_AGENT_VERIFIER].votes, 3);
+	assert_int_equal(c->agents[CONFIG_AGENT_FINDER].max_conversation_tokens, 80000);
+	/* not set: the default */
+	assert_int_equal(c->agents[CONFIG_AGENT_VERIFIER].max_conversation_tokens, 200000);
 	assert_false(c->agents[CONFIG_AGENT_PATCHER].enabled);
 	assert_int_equal(c->on_error, CONFIG_ON_ERROR_FAIL);
 	assert_true(config_path_never_send(c, "secrets/x.pem"));
