@@ -61,6 +61,8 @@ const char *config_language_name(const char *name)
 }
 
 struct loader {
+	const char *text;         /* the policy's source, for columns inside scalars */
+	size_t len;
 	yaml_document_t doc;
 	struct config *c;
 	struct config_diags *diags;
@@ -820,6 +822,66 @@ static void r_id(struct loader *l, const char *k, yaml_node_t *v, void *t)
 		diag(l, v, false, "%s: a rule id is 1 to 64 letters, digits, '-', '_' or '.', got '%.60s'", k, r->id);
 }
 
+static size_t utf8_len(unsigned char c)
+{
+	return c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+}
+
+/* The 1-based column (in characters, as libyaml counts) of the byte at `off` of a scalar's value,
+ * walking its source: a quoted scalar's escapes ("\\", "\x41", "''") are wider in the source
+ * than in the value. A scalar over several lines, or a block scalar, gives its first column. */
+static size_t source_column(const struct loader *l, const yaml_node_t *v, size_t off)
+{
+	yaml_scalar_style_t style = v->data.scalar.style;
+	size_t i = 0, line = 0, col = 0, d = 0, first = v->start_mark.column + 1;
+	const char *t = l->text;
+
+	while (i < l->len && line < v->start_mark.line)
+		line += t[i++] == '\n';
+	for (; i < l->len && col < v->start_mark.column; col++)
+		i += utf8_len((unsigned char)t[i]);
+	if (style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
+		i++;
+		col++;
+	} else if (style != YAML_PLAIN_SCALAR_STYLE) {
+		return first;
+	}
+	while (d < off && i < l->len) {
+		unsigned char c = (unsigned char)t[i];
+		size_t src = utf8_len(c), dec = src;
+		if (c == '\n' || c == '\r')
+			return first;
+		if (style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && c == '\\' && i + 1 < l->len) {
+			char e = t[i + 1];
+			/* \xNN is one byte; \uNNNN and \UNNNNNNNN are one character (up to 4 bytes of
+			 * UTF-8: counted as its UTF-8 length when it can be read); \N, \_ are 2 bytes,
+			 * \L, \P 3; every other escape one */
+			src = e == 'x' ? 4 : e == 'u' ? 6 : e == 'U' ? 10 : 2;
+			dec = e == 'N' || e == '_' ? 2 : e == 'L' || e == 'P' ? 3 : 1;
+			if ((e == 'u' || e == 'U') && i + src <= l->len) {
+				char hex[9] = {0};
+				unsigned long cp;
+				memcpy(hex, t + i + 2, src - 2);
+				cp = strtoul(hex, NULL, 16);
+				dec = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+			}
+			if (e == '\n' || e == '\r')
+				return first;
+			i += src;
+			col += src;
+		} else if (style == YAML_SINGLE_QUOTED_SCALAR_STYLE && c == '\'' && i + 1 < l->len && t[i + 1] == '\'') {
+			i += 2;
+			col += 2;
+			dec = 1;
+		} else {
+			i += src;
+			col++;
+		}
+		d += dec;
+	}
+	return col + 1;
+}
+
 static void r_pattern(struct loader *l, const char *k, yaml_node_t *v, void *t)
 {
 	struct config_rule *r = t;
@@ -842,11 +904,9 @@ static void r_pattern(struct loader *l, const char *k, yaml_node_t *v, void *t)
 	}
 	pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, sizeof(msg));
 	{
-		/* point at the offending character (a quoted scalar starts one column before its text) */
-		size_t col = v->start_mark.column + 1 + off + (v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? 0 : 1);
 		char full[512];
 		snprintf(full, sizeof(full), "%s: invalid regular expression: %s (at offset %zu)", k, msg, (size_t)off);
-		diag_at(l->diags, v->start_mark.line + 1, col, false, full);
+		diag_at(l->diags, v->start_mark.line + 1, source_column(l, v, off), false, full);
 	}
 }
 
@@ -1214,6 +1274,8 @@ int config_load(struct config **out, struct config_diags *diags, const char *nam
 	(void)name;
 	*out = NULL;
 	memset(&l, 0, sizeof(l));
+	l.text = text;
+	l.len = len;
 	l.diags = diags;
 	l.today = today;
 	if (len > CONFIG_MAX_BYTES) {
