@@ -124,6 +124,7 @@ void finding_dispose(struct finding *f)
 	free(f->id);
 	free(f->fingerprint);
 	free(f->path);
+	free(f->old_path);
 	free(f->category);
 	free(f->cwe);
 	free(f->title);

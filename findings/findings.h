@@ -43,7 +43,9 @@ struct finding {
 	uint32_t anchor_line;         /* an added head line inside start..end for a single-line inline
 				       * comment; 0 when none (the finding then goes in the review body) */
 	size_t unit;                  /* review unit id (0: none) */
-	char *path;
+	char *path;                   /* head-side path */
+	char *old_path;               /* base-side path when the file was renamed; NULL when it is path
+				       * (GitLab positions name both sides) */
 	uint32_t start_line, end_line;
 	char *category;               /* "sql-injection", "hardcoded-secret", ... */
 	char *cwe;                    /* "CWE-89" */
@@ -154,7 +156,7 @@ int findings_fingerprint_lines(char **out, const char *path, const char *cwe, co
 
 /* Places findings in the merge request: fills a missing fingerprint from the head code, sets
  * pre_existing (no changed line in the finding or its data flow, deletions counted), in_diff and
- * anchor_line (for inline comments). */
+ * anchor_line (for inline comments), and old_path for a file the merge request renamed. */
 int findings_locate(struct findings *fs, struct diff *d);
 
 /* Removes duplicates (same path, overlapping lines, same CWE): the copy with the higher

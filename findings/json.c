@@ -44,6 +44,7 @@ static void finding_json(struct trb_jw *w, const struct finding *f)
 	trb_jw_uint(w, "anchor_line", f->anchor_line);
 	trb_jw_uint(w, "unit", f->unit);
 	trb_jw_str(w, "path", f->path);
+	trb_jw_str(w, "old_path", f->old_path);
 	trb_jw_uint(w, "start_line", f->start_line);
 	trb_jw_uint(w, "end_line", f->end_line);
 	trb_jw_str(w, "category", f->category);
@@ -533,9 +534,15 @@ static int read_finding(struct rd *r, struct finding *f, const cJSON *o, size_t 
 	    (error = rd_size(r, &f->unit, o, p, "unit")) < 0 ||
 	    (error = rd_str(r, &f->path, o, p, "path", true)) < 0 ||
 	    (error = check_path(r, f->path)) < 0 ||
+	    (error = rd_str(r, &f->old_path, o, p, "old_path", false)) < 0 ||
+	    (f->old_path && (error = check_path(r, f->old_path)) < 0) ||
 	    (error = rd_u32(r, &f->start_line, o, p, "start_line", 1, true)) < 0 ||
 	    (error = rd_u32(r, &f->end_line, o, p, "end_line", 1, true)) < 0)
 		return error;
+	if (f->old_path && strcmp(f->old_path, f->path) == 0) {
+		free(f->old_path);   /* the record's rule: NULL when not renamed */
+		f->old_path = NULL;
+	}
 	if (f->end_line < f->start_line)
 		return bad(r, "end_line %u is before start_line %u", f->end_line, f->start_line);
 	if (f->anchor_line && (f->anchor_line < f->start_line || f->anchor_line > f->end_line))
@@ -898,6 +905,7 @@ static int finding_copy(struct finding *d, const struct finding *s)
 	d->id = dup_opt(s->id, &ok);
 	d->fingerprint = dup_opt(s->fingerprint, &ok);
 	d->path = dup_opt(s->path, &ok);
+	d->old_path = dup_opt(s->old_path, &ok);
 	d->category = dup_opt(s->category, &ok);
 	d->cwe = dup_opt(s->cwe, &ok);
 	d->title = dup_opt(s->title, &ok);

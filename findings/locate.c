@@ -18,6 +18,21 @@ static const struct diff_file *file_of(const struct diff *d, const char *path)
 	return NULL;
 }
 
+/* The base-side path of a file the merge request renamed into path, else NULL (borrowed from d).
+ * Skipped files count: a finding in a renamed file that no unit holds is still in that file. A
+ * copy is not a rename: its source stays, and GitLab shows the copy as a new file. */
+static const char *renamed_from(const struct diff *d, const char *path)
+{
+	size_t i;
+
+	for (i = 0; path && i < d->n_files; i++) {
+		const struct diff_file *f = &d->files[i];
+		if (f->status == DIFF_STATUS_RENAMED && f->old_path && strcmp(f->path, path) == 0)
+			return strcmp(f->old_path, path) != 0 ? f->old_path : NULL;
+	}
+	return NULL;
+}
+
 static bool changed(const struct diff_file *f, uint32_t line)
 {
 	size_t i;
@@ -149,11 +164,16 @@ int findings_locate(struct findings *fs, struct diff *d)
 	for (i = 0; i < fs->n; i++) {
 		struct finding *f = &fs->v[i];
 		const struct diff_file *df = file_of(d, f->path);
+		const char *old_path = renamed_from(d, f->path);
 		uint32_t l;
 		bool all = true;
 
 		if (!f->path)
 			continue;
+		free(f->old_path);
+		f->old_path = NULL;
+		if (old_path && !(f->old_path = strdup(old_path)))
+			return trb_err_oom();
 		if (!df && f->source == FINDING_SOURCE_RULE) {
 			/* a rule hit in a file the agents skipped: it starts on an added line by
 			 * construction, and rules_hit_to_finding placed it */

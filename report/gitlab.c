@@ -329,7 +329,8 @@ int report_gitlab_discussions(struct trb_buf *out, const struct findings *fs, co
 			trb_jw_str(&w, "start_sha", fs->run.base);
 			trb_jw_str(&w, "head_sha", fs->run.head);
 			trb_jw_str(&w, "position_type", "text");
-			trb_jw_str(&w, "old_path", f->path);
+			/* both sides are required; a renamed file's thread is lost without its old name */
+			trb_jw_str(&w, "old_path", f->old_path ? f->old_path : f->path);
 			trb_jw_str(&w, "new_path", f->path);
 			trb_jw_uint(&w, "new_line", line);
 			trb_jw_obj_end(&w);

@@ -1,5 +1,6 @@
 # plan --json on a merge request that touches every kind of file: each is reviewed, or skipped
-# with its reason; hunks are widened to their functions; renames are detected.
+# with its reason; hunks are widened to their functions; renames are detected. Then scan over a
+# rename: findings and GitLab positions carry the base-side path.
 . tests/integration/lib.sh
 
 R=$TMP/repo
@@ -144,3 +145,26 @@ if [ -x "$AJV" ]; then
 elif [ "$VALIDATE" != /bin/true ]; then
 	die "ajv is not installed in $VALIDATE_CACHE"
 fi
+
+# scan over a rename with an edit: a rule hit in the renamed file is located in it and commented
+# at a GitLab position naming both sides (old_path is the base-side name, which GitLab needs to
+# place the thread); GitHub's comment names the head path only.
+for i in $(seq 1 30); do echo "value_$i = compute($i)"; done > "$R/api/jobs.py"
+commit "$R" jobs
+git -C "$R" mv api/jobs.py api/tasks.py
+sed -i 's/^value_12 = compute(12)$/value_12 = os.system("run " + name)/' "$R/api/tasks.py"
+commit "$R" rename
+# no provider key: the rules alone; the hit (confidence 0.6) does not gate
+expect_rc 0 "$TRIBUNAL" scan --repo "$R" --base main~1 --head main --out "$TMP/scan"
+S=$TMP/scan
+[ -s "$S/findings.json" ] || die "scan over a rename wrote no findings.json"
+jq -e '[.findings[] | select(.path == "api/tasks.py" and .start_line == 12)] |
+	length == 1 and .[0].old_path == "api/jobs.py" and .[0].in_diff' "$S/findings.json" >/dev/null \
+	|| die "the finding in the renamed file: $(jq -c '[.findings[] | {path, old_path, start_line, in_diff}]' "$S/findings.json")"
+jq -e '[.[] | .position // empty | select(.new_path == "api/tasks.py")] |
+	length == 1 and .[0].old_path == "api/jobs.py" and .[0].new_line == 12' "$S/gitlab-discussions.json" >/dev/null \
+	|| die "gitlab position of a renamed file: $(jq -c '[.[] | .position // empty]' "$S/gitlab-discussions.json")"
+jq -e '[.comments[] | select(.path == "api/tasks.py")] | length == 1' "$S/github-review.json" >/dev/null \
+	|| die "github review comment on the renamed file: $(jq -c '[.comments[] | {path, line}]' "$S/github-review.json")"
+grep -q 'api/jobs.py' "$S/github-review.json" && die "github-review.json names the base-side path"
+validate_reports "$S"

@@ -33,7 +33,8 @@ static const char record_fmt[] =
 
 static const char finding_ok[] =
 	"{\"id\": \"F1\", \"fingerprint\": \"0123abcd\", \"source\": \"finder\", \"status\": \"confirmed\","
-	" \"pre_existing\": false, \"gating\": true, \"path\": \"src/x.c\", \"start_line\": 41, \"end_line\": 44,"
+	" \"pre_existing\": false, \"gating\": true, \"path\": \"src/x.c\", \"old_path\": null, \"start_line\": 41,"
+	" \"end_line\": 44,"
 	" \"category\": \"sql-injection\", \"cwe\": \"CWE-89\", \"severity\": \"high\", \"confidence\": 0.9,"
 	" \"title\": \"t\", \"description\": \"d\", \"data_flow\": [{\"path\": \"src/y.c\", \"line\": 3, \"note\": \"n\"}],"
 	" \"verification\": {\"verdict\": \"confirmed\", \"reason\": \"r\", \"model\": \"m\", \"votes\": 3},"
@@ -190,6 +191,9 @@ static void test_refuses_bad_fields_naming_them(void **state)
 	expect_field_error("path", "\"../x.c\"", "findings[0].path:");
 	expect_field_error("path", "\".git/config\"", "findings[0].path:");
 	expect_field_error("path", "null", "findings[0].path: missing");
+	expect_field_error("old_path", "\"../x.c\"", "findings[0].old_path:");
+	expect_field_error("old_path", "\"/etc/passwd\"", "findings[0].old_path:");
+	expect_field_error("old_path", "7", "findings[0].old_path: expected a string");
 	expect_field_error("fingerprint", "\"--><script>\"", "findings[0].fingerprint: expected lowercase hex");
 	expect_field_error("cwe", "\"89\"", "findings[0].cwe: expected CWE-<number>");
 	expect_field_error("title", "42", "findings[0].title: expected a string");
@@ -200,6 +204,57 @@ static void test_refuses_bad_fields_naming_them(void **state)
 	expect_field_error("data_flow", "{}", "findings[0].data_flow: expected an array");
 	expect_field_error("verification", "{\"verdict\": \"maybe\"}", "findings[0].verification.verdict");
 	expect_field_error("patch", "{\"applies\": true}", "findings[0].patch.diff: missing (applies is true)");
+}
+
+/* A renamed file's base-side path: read, written back the same, and carried through a merge. */
+static void test_old_path_round_trips(void **state)
+{
+	static const char renamed[] =
+		"{\"id\": \"F1\", \"fingerprint\": \"0123abcd\", \"source\": \"rule\", \"status\": \"unverified\","
+		" \"path\": \"src/new.py\", \"old_path\": \"src/old.py\", \"start_line\": 3, \"end_line\": 3,"
+		" \"severity\": \"high\", \"title\": \"t\"}";
+	struct findings *fs = NULL, *back = NULL, *m = NULL;
+	char *a = NULL, *b = NULL;
+	size_t alen, blen;
+
+	(void)state;
+	if (parse_with(&fs, renamed) < 0)
+		fail_msg("%s", trb_err_msg());
+	assert_string_equal(fs->v[0].old_path, "src/old.py");
+	assert_int_equal(findings_to_json(&a, &alen, fs), 0);
+	assert_non_null(strstr(a, "\"path\": \"src/new.py\",\n      \"old_path\": \"src/old.py\",\n"));
+	assert_int_equal(findings_from_json(&back, a, alen, "a"), 0);
+	assert_int_equal(findings_to_json(&b, &blen, back), 0);
+	assert_string_equal(a, b);
+	assert_int_equal(findings_merge(&m, &back, 1), 0);
+	assert_string_equal(m->v[0].old_path, "src/old.py");
+	free(a);
+	free(b);
+	findings_free(fs);
+	findings_free(back);
+	findings_free(m);
+}
+
+/* An old_path equal to path is no rename. */
+static void test_old_path_equal_to_path_is_no_rename(void **state)
+{
+	struct findings *fs = NULL;
+	struct trb_buf f = TRB_BUF_INIT(TRB_LIMIT_SMALL);
+	const char *at = strstr(finding_ok, "\"old_path\": null");
+
+	(void)state;
+	assert_non_null(at);
+	assert_int_equal(parse_with(&fs, finding_ok), 0);   /* older records: no old_path at all */
+	assert_null(fs->v[0].old_path);
+	findings_free(fs);
+	fs = NULL;
+	trb_buf_put(&f, finding_ok, (size_t)(at - finding_ok));
+	trb_buf_puts(&f, "\"old_path\": \"src/x.c\"");
+	trb_buf_puts(&f, at + strlen("\"old_path\": null"));
+	assert_int_equal(parse_with(&fs, f.ptr), 0);
+	assert_null(fs->v[0].old_path);
+	findings_free(fs);
+	trb_buf_dispose(&f);
 }
 
 static void expect_record_error(const char *json, const char *msg)
@@ -440,6 +495,8 @@ int main(void)
 		cmocka_unit_test(test_parses_every_field),
 		cmocka_unit_test(test_round_trip_is_byte_identical),
 		cmocka_unit_test(test_unverified_keeps_its_reason),
+		cmocka_unit_test(test_old_path_round_trips),
+		cmocka_unit_test(test_old_path_equal_to_path_is_no_rename),
 		cmocka_unit_test(test_refuses_bad_fields_naming_them),
 		cmocka_unit_test(test_refuses_bad_records),
 		cmocka_unit_test(test_refuses_a_hostile_shard),

@@ -1,5 +1,6 @@
 /* findings/locate.c: fingerprints cut from the head file (one read per file, whatever the order of
- * the findings), and de-duplication on ordered and unordered records. */
+ * the findings), the base-side path of renamed files, and de-duplication on ordered and unordered
+ * records. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -111,6 +112,65 @@ static void test_fingerprints_come_from_each_findings_lines(void **state)
 	fixture_repo_free(r);
 }
 
+/* A finding in a file the merge request renamed (and edited) carries the base-side path, which
+ * GitLab's position needs; one in a file that kept its name carries none. */
+static void test_renamed_files_findings_carry_the_old_path(void **state)
+{
+	struct fixture_repo *r = fixture_repo_new();
+	struct trb_buf before = TRB_BUF_INIT(TRB_LIMIT_SMALL), after = TRB_BUF_INIT(TRB_LIMIT_SMALL);
+	struct fixture_file files[5] = {{0}};
+	struct diff_spec spec = {0};
+	struct diff_opts o = {0};
+	struct config *policy = NULL;
+	struct findings *fs = NULL;
+	struct diff *d = NULL;
+	struct finding *f;
+	git_oid base, head;
+	uint32_t l;
+
+	(void)state;
+	assert_non_null(r);
+	for (l = 1; l <= 30; l++) {
+		trb_buf_printf(&before, "value_%u = compute(%u)\n", l, l);
+		trb_buf_printf(&after, l == 12 ? "value_%u = eval(request.args[%u])\n" : "value_%u = compute(%u)\n", l, l);
+	}
+	files[0].path = "src/old_name.py";
+	files[0].content = before.ptr;
+	files[1].path = "src/kept.py";
+	files[1].content = "x = 1\n";
+	assert_int_equal(fixture_repo_commit(&base, r, NULL, "base", files), 0);
+	files[0].path = "src/new_name.py";
+	files[0].content = after.ptr;
+	files[1].content = "x = eval(y)\n";
+	assert_int_equal(fixture_repo_commit(&head, r, &base, "head", files), 0);
+	spec.base = "HEAD~1";
+	spec.head = "HEAD";
+	spec.source = DIFF_SOURCE_FLAGS;
+	assert_int_equal(diff_open(&d, r->dir, &spec), 0);
+	assert_int_equal(config_new_default(&policy), 0);
+	o.policy = policy;
+	assert_int_equal(diff_run(d, &o), 0);
+
+	assert_int_equal(findings_new(&fs), 0);
+	add(fs, "src/new_name.py", 12, 12, "CWE-95");
+	add(fs, "src/kept.py", 1, 1, "CWE-95");
+	f = add(fs, "src/new_name.py", 20, 21, "CWE-95");   /* unchanged lines of the renamed file */
+	f->old_path = strdup("stale/value.py");            /* replaced, not kept */
+	assert_int_equal(findings_locate(fs, d), 0);
+	assert_string_equal(fs->v[0].old_path, "src/old_name.py");
+	assert_true(fs->v[0].in_diff);
+	assert_int_equal(fs->v[0].anchor_line, 12);
+	assert_null(fs->v[1].old_path);
+	assert_string_equal(fs->v[2].old_path, "src/old_name.py");
+	assert_true(fs->v[2].pre_existing);
+	findings_free(fs);
+	diff_free(d);
+	config_free(policy);
+	trb_buf_dispose(&before);
+	trb_buf_dispose(&after);
+	fixture_repo_free(r);
+}
+
 /* In report order, a finding that overlaps the first after another copy took its place is still
  * folded in: a.c 1-10 (weak), 5-20 (strong), 15-16 (another copy of the strong one). */
 static void test_dedupe_on_ordered_findings_follows_the_kept_copy(void **state)
@@ -159,6 +219,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fingerprints_come_from_each_findings_lines),
+		cmocka_unit_test(test_renamed_files_findings_carry_the_old_path),
 		cmocka_unit_test(test_dedupe_on_ordered_findings_follows_the_kept_copy),
 		cmocka_unit_test(test_dedupe_on_unordered_findings_still_merges),
 	};

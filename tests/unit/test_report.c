@@ -213,6 +213,7 @@ static struct findings *fixture(void)
 		"MD5 is not allowed");
 	f->source = FINDING_SOURCE_RULE;
 	f->rule_id = xstrdup("no-md5");
+	f->old_path = xstrdup("src/digest.c");   /* renamed by the merge request */
 	f->confidence = 1.0;
 	f->snippet = xstrdup("\tmd5(buf, len, out);");
 	f->anchor_line = 5;
@@ -644,6 +645,29 @@ static void test_gitlab_positions_use_the_three_shas(void **state)
 				  "      \"head_sha\": \"2222222222222222222222222222222222222222\",\n"
 				  "      \"position_type\": \"text\""));
 	assert_non_null(strstr(s, "```suggestion:-2+0"));
+	trb_buf_dispose(&b);
+	findings_free(fs);
+}
+
+/* A renamed file: GitLab needs both names in the position (else the thread is lost), GitHub's
+ * review comment names only the head path. */
+static void test_gitlab_position_names_a_renamed_files_old_path(void **state)
+{
+	struct findings *fs = fixture();
+	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_REPORT);
+
+	(void)state;
+	render(&b, fs, "gitlab-discussions.json");
+	assert_non_null(strstr(trb_buf_cstr(&b), "\"old_path\": \"src/digest.c\",\n"
+						 "      \"new_path\": \"src/hash.c\",\n"
+						 "      \"new_line\": 5\n"));
+	/* files that were not renamed name the same path twice */
+	assert_non_null(strstr(trb_buf_cstr(&b), "\"old_path\": \"src/login.c\",\n"
+						 "      \"new_path\": \"src/login.c\",\n"));
+	trb_buf_clear(&b);
+	render(&b, fs, "github-review.json");
+	assert_non_null(strstr(trb_buf_cstr(&b), "\"path\": \"src/hash.c\""));
+	assert_null(strstr(trb_buf_cstr(&b), "src/digest.c"));
 	trb_buf_dispose(&b);
 	findings_free(fs);
 }
@@ -1297,6 +1321,7 @@ int main(void)
 		cmocka_unit_test(test_review_inline_only_on_diff_lines_with_suggestion),
 		cmocka_unit_test(test_review_comment_cap_moves_rest_to_body),
 		cmocka_unit_test(test_gitlab_positions_use_the_three_shas),
+		cmocka_unit_test(test_gitlab_position_names_a_renamed_files_old_path),
 		cmocka_unit_test(test_review_body_stays_under_github_limit),
 		cmocka_unit_test(test_sarif_caps_results_by_severity_with_a_note),
 		cmocka_unit_test(test_sarif_stays_under_the_gzip_limit),
