@@ -148,6 +148,7 @@ void finding_dispose(struct finding *f)
 	free(f->suppression.reason);
 	free(f->suppression.owner);
 	free(f->suppression.expires);
+	free(f->suppression.match);
 	memset(f, 0, sizeof(*f));
 }
 

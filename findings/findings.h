@@ -81,6 +81,9 @@ struct finding {
 		char *reason;
 		char *owner;
 		char *expires;            /* YYYY-MM-DD or NULL */
+		char *match;              /* which entry matched: "suppressions[0]: fingerprint 3f2a...",
+					   * "categories.disable: xss", "tribunal-ignore on line 12";
+					   * NULL in records written before it was recorded */
 	} suppression;
 };
 
@@ -166,7 +169,9 @@ int findings_locate(struct findings *fs, struct diff *d);
 int findings_dedupe(struct findings *fs);
 
 /* Marks findings suppressed by the policy: a fingerprint or rule(+path) suppression that has not
- * expired, or a category/CWE the policy disables. Records which suppression matched. */
+ * expired, or a category/CWE the policy disables. Records which suppression matched (kind, reason,
+ * owner, expires, and in `match` the entry: its index and place in the policy, or the disabled
+ * category). */
 int findings_apply_policy(struct findings *fs, const struct config *policy);
 
 /* The gate: one pure function of the findings and the policy. Sets each finding's `gating`,

@@ -40,7 +40,8 @@ static int set_str(char **dst, const char *src)
 	return 0;
 }
 
-static int suppress(struct finding *f, const char *kind, const char *reason, const char *owner, int expires)
+static int suppress(struct finding *f, const char *kind, const char *reason, const char *owner, int expires,
+		    const char *match)
 {
 	char date[16];
 	int error;
@@ -48,7 +49,7 @@ static int suppress(struct finding *f, const char *kind, const char *reason, con
 	f->status = FINDING_SUPPRESSED;
 	f->suppression.present = true;
 	if ((error = set_str(&f->suppression.kind, kind)) < 0 || (error = set_str(&f->suppression.reason, reason)) < 0 ||
-	    (error = set_str(&f->suppression.owner, owner)) < 0)
+	    (error = set_str(&f->suppression.owner, owner)) < 0 || (error = set_str(&f->suppression.match, match)) < 0)
 		return error;
 	if (expires) {
 		snprintf(date, sizeof(date), "%04d-%02d-%02d", expires / 10000, expires / 100 % 100, expires % 100);
@@ -67,10 +68,40 @@ static bool rule_matches(const struct config_suppression *s, const struct findin
 	return !s->path || (f->path && trb_glob_match(s->path, f->path));
 }
 
+/* The entry that matched, as its author finds it in the policy: "suppressions[2]: rule py-eval in
+ * *.py (.tribunal.yml@base:14)". Policy strings are capped: the record names the entry, the policy
+ * holds it. */
+static void describe_entry(struct trb_buf *b, const struct config *policy, size_t j, bool by_fingerprint)
+{
+	const struct config_suppression *s = &policy->suppressions[j];
+
+	trb_buf_printf(b, "suppressions[%zu]: ", j);
+	if (by_fingerprint)
+		trb_buf_printf(b, "fingerprint %.128s", s->fingerprint);
+	else
+		trb_buf_printf(b, "rule %.200s%s%.200s", s->rule, s->path ? " in " : "", s->path ? s->path : "");
+	if (s->line && policy->source_name)
+		trb_buf_printf(b, " (%.200s:%zu)", policy->source_name, s->line);
+}
+
+/* The categories.disable entry that disables f (the category or its CWE), NULL when none does. */
+static const char *disabled_by(const struct config *policy, const struct finding *f)
+{
+	size_t i;
+
+	for (i = 0; i < policy->categories_disable.n; i++) {
+		const char *e = policy->categories_disable.v[i];
+		if ((f->category && strcmp(e, f->category) == 0) || (f->cwe && strcmp(e, f->cwe) == 0))
+			return e;
+	}
+	return NULL;
+}
+
 int findings_apply_policy(struct findings *fs, const struct config *policy)
 {
+	struct trb_buf match = TRB_BUF_INIT(TRB_LIMIT_SMALL);
 	size_t i, j;
-	int error;
+	int error = 0;
 
 	for (i = 0; i < fs->n; i++) {
 		struct finding *f = &fs->v[i];
@@ -78,24 +109,34 @@ int findings_apply_policy(struct findings *fs, const struct config *policy)
 			continue;
 		for (j = 0; j < policy->n_suppressions; j++) {
 			const struct config_suppression *s = &policy->suppressions[j];
+			bool by_fp;
 			if (s->expired)
 				continue;
-			if ((s->fingerprint && f->fingerprint && strcmp(s->fingerprint, f->fingerprint) == 0) ||
-			    rule_matches(s, f)) {
-				if ((error = suppress(f, "policy", s->reason, s->owner, s->expires)) < 0)
-					return error;
+			by_fp = s->fingerprint && f->fingerprint && strcmp(s->fingerprint, f->fingerprint) == 0;
+			if (by_fp || rule_matches(s, f)) {
+				trb_buf_clear(&match);
+				describe_entry(&match, policy, j, by_fp);
+				if ((error = trb_buf_error(&match)) < 0 ||
+				    (error = suppress(f, "policy", s->reason, s->owner, s->expires, trb_buf_cstr(&match))) < 0)
+					goto cleanup;
 				break;
 			}
 		}
 		if (f->status != FINDING_SUPPRESSED && config_category_disabled(policy, f->category, f->cwe)) {
+			const char *entry = disabled_by(policy, f);
 			char reason[128];
 			snprintf(reason, sizeof(reason), "category %.60s is disabled by the policy",
 				 f->category ? f->category : f->cwe);
-			if ((error = suppress(f, "policy", reason, NULL, 0)) < 0)
-				return error;
+			trb_buf_clear(&match);
+			trb_buf_printf(&match, "categories.disable: %.200s", entry ? entry : "?");
+			if ((error = trb_buf_error(&match)) < 0 ||
+			    (error = suppress(f, "policy", reason, NULL, 0, trb_buf_cstr(&match))) < 0)
+				goto cleanup;
 		}
 	}
-	return 0;
+cleanup:
+	trb_buf_dispose(&match);
+	return error;
 }
 
 /* True when a finding is eligible to gate at all (status, pre-existing, confidence). */

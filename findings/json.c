@@ -97,6 +97,7 @@ static void finding_json(struct trb_jw *w, const struct finding *f)
 		trb_jw_str(w, "reason", f->suppression.reason);
 		trb_jw_str(w, "owner", f->suppression.owner);
 		trb_jw_str(w, "expires", f->suppression.expires);
+		trb_jw_str(w, "match", f->suppression.match);
 		trb_jw_obj_end(w);
 	} else {
 		trb_jw_str(w, "suppression", NULL);
@@ -631,7 +632,8 @@ static int read_finding(struct rd *r, struct finding *f, const cJSON *o, size_t 
 		    (error = rd_str(r, &f->suppression.kind, x, q, "kind", false)) < 0 ||
 		    (error = rd_str(r, &f->suppression.reason, x, q, "reason", false)) < 0 ||
 		    (error = rd_str(r, &f->suppression.owner, x, q, "owner", false)) < 0 ||
-		    (error = rd_str(r, &f->suppression.expires, x, q, "expires", false)) < 0)
+		    (error = rd_str(r, &f->suppression.expires, x, q, "expires", false)) < 0 ||
+		    (error = rd_str(r, &f->suppression.match, x, q, "match", false)) < 0)
 			return error;
 	}
 	return 0;
@@ -924,6 +926,7 @@ static int finding_copy(struct finding *d, const struct finding *s)
 	d->suppression.reason = dup_opt(s->suppression.reason, &ok);
 	d->suppression.owner = dup_opt(s->suppression.owner, &ok);
 	d->suppression.expires = dup_opt(s->suppression.expires, &ok);
+	d->suppression.match = dup_opt(s->suppression.match, &ok);
 	d->flow = NULL;
 	d->n_flow = 0;
 	if (s->n_flow) {

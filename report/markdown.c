@@ -231,6 +231,12 @@ static void md_finding(struct trb_buf *out, const struct finding *f, md_flavor_t
 	if (f->status == FINDING_SUPPRESSED && f->suppression.present) {
 		trb_buf_puts(out, "**Suppressed:** ");
 		md(out, nonempty(f->suppression.reason) ? f->suppression.reason : "no reason given", CAP_REASON >> shift);
+		if (nonempty(f->suppression.match)) {
+			trb_buf_puts(out, " (matched ");
+			trb_escape_md_code(out, f->suppression.match,
+					   trb_utf8_prefix(f->suppression.match, strlen(f->suppression.match), CAP_LABEL * 2));
+			trb_buf_putc(out, ')');
+		}
 		trb_buf_puts(out, "\n\n");
 	}
 	md_patch(out, f, flavor, comment_first, comment_last, comment_line, shift);

@@ -103,6 +103,13 @@ static void collapsed_list(struct trb_buf *out, const struct findings *fs, const
 			trb_escape_md_capped(out, f->suppression.expires, strlen(f->suppression.expires), false, 40);
 			trb_buf_putc(out, ')');
 		}
+		/* which policy entry or inline ignore, so that it can be found and reviewed */
+		if (status == FINDING_SUPPRESSED && f->suppression.match && *f->suppression.match) {
+			trb_buf_puts(out, " (matched ");
+			trb_escape_md_code(out, f->suppression.match,
+					   trb_utf8_prefix(f->suppression.match, strlen(f->suppression.match), 300));
+			trb_buf_putc(out, ')');
+		}
 		trb_buf_putc(out, '\n');
 	}
 	if (n > shown)

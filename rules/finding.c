@@ -1,6 +1,7 @@
 /* rules/finding.c: a rule hit as a finding, and as a hint for the finder. */
 #include "rules/rules_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,9 +60,12 @@ int rules_hit_to_finding(struct finding **out, struct findings *fs, const struct
 		goto fail;
 	}
 	if (h->suppressed) {
+		char match[64];
+		snprintf(match, sizeof(match), "tribunal-ignore on line %u", h->ignore_line);
 		f->suppression.present = true;
 		if ((error = dup(&f->suppression.kind, "inline")) < 0 ||
-		    (error = dup(&f->suppression.reason, h->ignore_reason)) < 0)
+		    (error = dup(&f->suppression.reason, h->ignore_reason)) < 0 ||
+		    (error = dup(&f->suppression.match, match)) < 0)
 			goto fail;
 	}
 	if (out)

@@ -148,11 +148,14 @@ fi
 
 # scan over a rename with an edit: a rule hit in the renamed file is located in it and commented
 # at a GitLab position naming both sides (old_path is the base-side name, which GitLab needs to
-# place the thread); GitHub's comment names the head path only.
+# place the thread); GitHub's comment names the head path only. An inline ignore records where it
+# is written.
 for i in $(seq 1 30); do echo "value_$i = compute($i)"; done > "$R/api/jobs.py"
 commit "$R" jobs
 git -C "$R" mv api/jobs.py api/tasks.py
 sed -i 's/^value_12 = compute(12)$/value_12 = os.system("run " + name)/' "$R/api/tasks.py"
+sed -i 's/^value_20 = compute(20)$/value_20 = os.system("ls " + path)  # tribunal-ignore: py-os-system fixed list of paths/' \
+	"$R/api/tasks.py"
 commit "$R" rename
 # no provider key: the rules alone; the hit (confidence 0.6) does not gate
 expect_rc 0 "$TRIBUNAL" scan --repo "$R" --base main~1 --head main --out "$TMP/scan"
@@ -161,10 +164,15 @@ S=$TMP/scan
 jq -e '[.findings[] | select(.path == "api/tasks.py" and .start_line == 12)] |
 	length == 1 and .[0].old_path == "api/jobs.py" and .[0].in_diff' "$S/findings.json" >/dev/null \
 	|| die "the finding in the renamed file: $(jq -c '[.findings[] | {path, old_path, start_line, in_diff}]' "$S/findings.json")"
+jq -e '[.findings[] | select(.path == "api/tasks.py" and .start_line == 20)] |
+	length == 1 and .[0].status == "suppressed" and .[0].suppression.kind == "inline" and
+	.[0].suppression.match == "tribunal-ignore on line 20"' "$S/findings.json" >/dev/null \
+	|| die "the inline ignore: $(jq -c '[.findings[] | {path, start_line, status, suppression}]' "$S/findings.json")"
 jq -e '[.[] | .position // empty | select(.new_path == "api/tasks.py")] |
 	length == 1 and .[0].old_path == "api/jobs.py" and .[0].new_line == 12' "$S/gitlab-discussions.json" >/dev/null \
 	|| die "gitlab position of a renamed file: $(jq -c '[.[] | .position // empty]' "$S/gitlab-discussions.json")"
 jq -e '[.comments[] | select(.path == "api/tasks.py")] | length == 1' "$S/github-review.json" >/dev/null \
 	|| die "github review comment on the renamed file: $(jq -c '[.comments[] | {path, line}]' "$S/github-review.json")"
 grep -q 'api/jobs.py' "$S/github-review.json" && die "github-review.json names the base-side path"
+grep -q 'matched `tribunal-ignore on line 20`' "$S/summary.md" || die "summary.md does not say which ignore matched"
 validate_reports "$S"

@@ -194,6 +194,8 @@ static void test_refuses_bad_fields_naming_them(void **state)
 	expect_field_error("old_path", "\"../x.c\"", "findings[0].old_path:");
 	expect_field_error("old_path", "\"/etc/passwd\"", "findings[0].old_path:");
 	expect_field_error("old_path", "7", "findings[0].old_path: expected a string");
+	expect_field_error("suppression", "{\"kind\": \"policy\", \"match\": 7}",
+			   "findings[0].suppression.match: expected a string");
 	expect_field_error("fingerprint", "\"--><script>\"", "findings[0].fingerprint: expected lowercase hex");
 	expect_field_error("cwe", "\"89\"", "findings[0].cwe: expected CWE-<number>");
 	expect_field_error("title", "42", "findings[0].title: expected a string");
@@ -206,13 +208,16 @@ static void test_refuses_bad_fields_naming_them(void **state)
 	expect_field_error("patch", "{\"applies\": true}", "findings[0].patch.diff: missing (applies is true)");
 }
 
-/* A renamed file's base-side path: read, written back the same, and carried through a merge. */
-static void test_old_path_round_trips(void **state)
+/* A renamed file's base-side path and the suppression entry that matched: read, written back the
+ * same, and carried through a merge. */
+static void test_old_path_and_suppression_match_round_trip(void **state)
 {
 	static const char renamed[] =
-		"{\"id\": \"F1\", \"fingerprint\": \"0123abcd\", \"source\": \"rule\", \"status\": \"unverified\","
+		"{\"id\": \"F1\", \"fingerprint\": \"0123abcd\", \"source\": \"rule\", \"status\": \"suppressed\","
 		" \"path\": \"src/new.py\", \"old_path\": \"src/old.py\", \"start_line\": 3, \"end_line\": 3,"
-		" \"severity\": \"high\", \"title\": \"t\"}";
+		" \"severity\": \"high\", \"title\": \"t\","
+		" \"suppression\": {\"kind\": \"policy\", \"reason\": \"sandboxed\", \"owner\": null, \"expires\": null,"
+		" \"match\": \"suppressions[1]: rule py-eval in src/** (.tribunal.yml@base:7)\"}}";
 	struct findings *fs = NULL, *back = NULL, *m = NULL;
 	char *a = NULL, *b = NULL;
 	size_t alen, blen;
@@ -221,13 +226,17 @@ static void test_old_path_round_trips(void **state)
 	if (parse_with(&fs, renamed) < 0)
 		fail_msg("%s", trb_err_msg());
 	assert_string_equal(fs->v[0].old_path, "src/old.py");
+	assert_string_equal(fs->v[0].suppression.match, "suppressions[1]: rule py-eval in src/** (.tribunal.yml@base:7)");
 	assert_int_equal(findings_to_json(&a, &alen, fs), 0);
 	assert_non_null(strstr(a, "\"path\": \"src/new.py\",\n      \"old_path\": \"src/old.py\",\n"));
+	assert_non_null(strstr(a, "\"expires\": null,\n        \"match\": \"suppressions[1]: rule py-eval in src/** "
+				  "(.tribunal.yml@base:7)\"\n"));
 	assert_int_equal(findings_from_json(&back, a, alen, "a"), 0);
 	assert_int_equal(findings_to_json(&b, &blen, back), 0);
 	assert_string_equal(a, b);
 	assert_int_equal(findings_merge(&m, &back, 1), 0);
 	assert_string_equal(m->v[0].old_path, "src/old.py");
+	assert_string_equal(m->v[0].suppression.match, "suppressions[1]: rule py-eval in src/** (.tribunal.yml@base:7)");
 	free(a);
 	free(b);
 	findings_free(fs);
@@ -235,19 +244,28 @@ static void test_old_path_round_trips(void **state)
 	findings_free(m);
 }
 
-/* An old_path equal to path is no rename. */
-static void test_old_path_equal_to_path_is_no_rename(void **state)
+/* Records written before these fields existed read as before: no old path, no match. An old_path
+ * equal to path is no rename. */
+static void test_old_records_without_old_path_or_match_still_read(void **state)
 {
 	struct findings *fs = NULL;
 	struct trb_buf f = TRB_BUF_INIT(TRB_LIMIT_SMALL);
-	const char *at = strstr(finding_ok, "\"old_path\": null");
+	const char *at = strstr(finding_ok, "\"suppression\": null");
 
 	(void)state;
 	assert_non_null(at);
-	assert_int_equal(parse_with(&fs, finding_ok), 0);   /* older records: no old_path at all */
+	trb_buf_put(&f, finding_ok, (size_t)(at - finding_ok));
+	trb_buf_puts(&f, "\"suppression\": {\"kind\": \"inline\", \"reason\": \"test fixture\"}");
+	trb_buf_puts(&f, at + strlen("\"suppression\": null"));
+	assert_int_equal(parse_with(&fs, f.ptr), 0);
+	assert_true(fs->v[0].suppression.present);
+	assert_null(fs->v[0].suppression.match);
 	assert_null(fs->v[0].old_path);
 	findings_free(fs);
 	fs = NULL;
+	trb_buf_clear(&f);
+	at = strstr(finding_ok, "\"old_path\": null");
+	assert_non_null(at);
 	trb_buf_put(&f, finding_ok, (size_t)(at - finding_ok));
 	trb_buf_puts(&f, "\"old_path\": \"src/x.c\"");
 	trb_buf_puts(&f, at + strlen("\"old_path\": null"));
@@ -495,8 +513,8 @@ int main(void)
 		cmocka_unit_test(test_parses_every_field),
 		cmocka_unit_test(test_round_trip_is_byte_identical),
 		cmocka_unit_test(test_unverified_keeps_its_reason),
-		cmocka_unit_test(test_old_path_round_trips),
-		cmocka_unit_test(test_old_path_equal_to_path_is_no_rename),
+		cmocka_unit_test(test_old_path_and_suppression_match_round_trip),
+		cmocka_unit_test(test_old_records_without_old_path_or_match_still_read),
 		cmocka_unit_test(test_refuses_bad_fields_naming_them),
 		cmocka_unit_test(test_refuses_bad_records),
 		cmocka_unit_test(test_refuses_a_hostile_shard),

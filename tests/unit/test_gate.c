@@ -163,6 +163,57 @@ static void test_suppressions_and_disabled_categories(void **state)
 	config_free(c);
 }
 
+/* Each suppressed finding names the entry that matched: its index and line in the policy, or the
+ * categories.disable entry (the category or the CWE), so that a reviewer can find and audit it. */
+static void test_suppression_records_which_entry_matched(void **state)
+{
+	struct config *c = policy("suppressions:\n"
+				  "  - {rule: py-eval, path: \"src/**\", reason: sandboxed}\n"
+				  "  - rule: CWE-89\n"
+				  "    reason: reviewed\n"
+				  "  - fingerprint: 00112233445566778899aabbccddeeff\n"
+				  "    reason: accepted SEC-9\n"
+				  "categories: {disable: [dos, CWE-400]}\n");
+	struct findings *fs;
+	struct finding *f;
+
+	(void)state;
+	assert_int_equal(findings_new(&fs), 0);
+	findings_add(&f, fs);                      /* by rule id and path glob */
+	f->rule_id = strdup("py-eval");
+	f->path = strdup("src/app/run.py");
+	f->status = FINDING_UNVERIFIED;
+	findings_add(&f, fs);                      /* by CWE, any path */
+	f->cwe = strdup("CWE-89");
+	f->path = strdup("db.py");
+	f->status = FINDING_CONFIRMED;
+	findings_add(&f, fs);                      /* the fingerprint entry, although the CWE entry comes first */
+	f->fingerprint = strdup("00112233445566778899aabbccddeeff");
+	f->cwe = strdup("CWE-79");
+	f->status = FINDING_CONFIRMED;
+	findings_add(&f, fs);                      /* disabled through its CWE */
+	f->category = strdup("resource-exhaustion");
+	f->cwe = strdup("CWE-400");
+	f->status = FINDING_CONFIRMED;
+	findings_add(&f, fs);                      /* nothing matches */
+	f->rule_id = strdup("py-eval");
+	f->path = strdup("tools/run.py");
+	f->status = FINDING_UNVERIFIED;
+	assert_int_equal(findings_apply_policy(fs, c), 0);
+	assert_string_equal(fs->v[0].suppression.match, "suppressions[0]: rule py-eval in src/** (t.yml:2)");
+	assert_string_equal(fs->v[1].suppression.match, "suppressions[1]: rule CWE-89 (t.yml:3)");
+	assert_string_equal(fs->v[2].suppression.match,
+			    "suppressions[2]: fingerprint 00112233445566778899aabbccddeeff (t.yml:5)");
+	assert_string_equal(fs->v[2].suppression.reason, "accepted SEC-9");
+	assert_string_equal(fs->v[3].suppression.match, "categories.disable: CWE-400");
+	assert_string_equal(fs->v[3].suppression.reason, "category resource-exhaustion is disabled by the policy");
+	assert_int_equal(fs->v[4].status, FINDING_UNVERIFIED);
+	assert_false(fs->v[4].suppression.present);
+	assert_null(fs->v[4].suppression.match);
+	findings_free(fs);
+	config_free(c);
+}
+
 static void test_fingerprint_ignores_whitespace_and_line_numbers(void **state)
 {
 	char *a = NULL, *b = NULL, *c = NULL, *d = NULL;
@@ -273,6 +324,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gate_table),
 		cmocka_unit_test(test_suppressions_and_disabled_categories),
+		cmocka_unit_test(test_suppression_records_which_entry_matched),
 		cmocka_unit_test(test_fingerprint_ignores_whitespace_and_line_numbers),
 		cmocka_unit_test(test_fingerprint_lines_hashes_the_flagged_lines),
 		cmocka_unit_test(test_add_notice_keeps_one_copy),

@@ -230,6 +230,7 @@ static struct findings *fixture(void)
 	f->suppression.reason = xstrdup("test key, SEC-123");
 	f->suppression.owner = xstrdup("security@acme.example");
 	f->suppression.expires = xstrdup("2027-01-31");
+	f->suppression.match = xstrdup("suppressions[0]: rule secret-generic in config/** (.tribunal.yml@base:12)");
 	f->unit = 1;
 
 	f = add(fs, "6123456789abcdef0123456789abcdef", FINDING_CONFIRMED, TRB_SEV_MEDIUM, "src/session.c", 200, 210,
