@@ -475,4 +475,13 @@ void report_run_stats(struct trb_buf *out, const struct findings_run *r)
 		       r->units_reviewed, r->units_total, (unsigned long long)r->tokens_input,
 		       (unsigned long long)r->tokens_output, (unsigned long long)r->tokens_cache_read,
 		       (unsigned long long)r->tokens_cache_write, r->cost_usd, dur);
+	/* which policy decided the gate: a missing .tribunal.yml must not go unnoticed */
+	if (r->policy_source) {
+		const char *p = r->policy_source;
+		trb_buf_puts(out, " \xc2\xb7 ");
+		trb_buf_puts(out, strcmp(p, "default") == 0 ? "built-in default policy (no .tribunal.yml)" :
+				  strcmp(p, "base") == 0 ? "policy .tribunal.yml of the base commit" :
+				  strcmp(p, "head") == 0 ? "policy .tribunal.yml of the head commit (--policy-from head)" :
+				  strcmp(p, "file") == 0 ? "policy from --policy" : "policy of unknown origin");
+	}
 }

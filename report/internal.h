@@ -67,7 +67,8 @@ void report_marker(struct trb_buf *out, const struct finding *f);
 bool report_unreviewed_counts(const struct findings *fs, size_t *n, size_t *total);
 
 /* The run's figures for a footer, plain text safe in Markdown and HTML: " · 4 of 6 units reviewed
- * · 120000 input + 8000 output tokens (50000 cache read, 20000 cache write) · $0.42 · 1m 05s". */
+ * · 120000 input + 8000 output tokens (50000 cache read, 20000 cache write) · $0.42 · 1m 05s ·
+ * built-in default policy (no .tribunal.yml)". */
 void report_run_stats(struct trb_buf *out, const struct findings_run *r);
 
 /* Where a finding can be commented inline (gitlab.c): first..last are the lines the comment covers

@@ -33,6 +33,7 @@ jq -e '.runs[0].tool.driver.rules[] | select(.id == "rule/secret-github-token") 
 	(.fullDescription.text | startswith("tribunal rule secret-github-token: ")) and (.help.text | test("Fix: "))
 	and (.properties.tags | index("deterministic-rule"))' "$TMP/o/results.sarif" >/dev/null \
 	|| die "the SARIF rule of a built-in rule: $(jq -c '.runs[0].tool.driver.rules' "$TMP/o/results.sarif")"
+grep -q "built-in default policy (no .tribunal.yml)" "$TMP/o/summary.md" || die "the summary does not say the default policy decided"
 [ ! -s "$TMP/o/audit.jsonl" ] || die "audit.jsonl has lines although no model was called"
 validate_reports "$TMP/o"
 
