@@ -13,7 +13,7 @@ override CFLAGS := $(OPT) $(CFLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -We
 LDLIBS  += $(shell pkg-config --libs $(filter-out libcurl libxml-2.0,$(PKGS))) -ldl -lpthread -lm
 TEST_LDLIBS = $(shell pkg-config --libs cmocka libxml-2.0)
 
-MODULES  = util config diff rules agents llm findings report
+MODULES  = util config diff rules agents llm findings report publish
 LIB_SRC  = $(sort $(foreach m,$(MODULES),$(wildcard $(m)/*.c))) $(filter-out cmd/main.c,$(wildcard cmd/*.c))
 PROMPTS  = $(sort $(wildcard prompts/*.md))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/prompts.o

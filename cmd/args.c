@@ -30,6 +30,8 @@ static const struct {
 	[OPT_QUIET] = {"quiet", 'q', NULL},
 	[OPT_JSON] = {"json", 0, NULL},
 	[OPT_FROM] = {"from", 0, "DIR"},
+	[OPT_PR] = {"pr", 0, "N"},
+	[OPT_MR] = {"mr", 0, "N"},
 	[OPT_HELP] = {"help", 'h', NULL},
 };
 

@@ -14,8 +14,8 @@ enum { EXIT_PASS = 0, EXIT_GATE = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3 };
 /* Option ids; a subcommand lists the ones it takes. */
 typedef enum {
 	OPT_REPO, OPT_BASE, OPT_HEAD, OPT_POLICY, OPT_POLICY_FROM, OPT_OUT, OPT_FORMAT, OPT_SHARD,
-	OPT_CACHE_DIR, OPT_PROMPTS, OPT_DRY_RUN, OPT_VERBOSE, OPT_QUIET, OPT_JSON, OPT_FROM, OPT_HELP,
-	OPT_COUNT
+	OPT_CACHE_DIR, OPT_PROMPTS, OPT_DRY_RUN, OPT_VERBOSE, OPT_QUIET, OPT_JSON, OPT_FROM, OPT_PR, OPT_MR,
+	OPT_HELP, OPT_COUNT
 } cmd_opt_t;
 
 struct cmd_opts {
@@ -40,6 +40,9 @@ int cmd_plan(struct cmd_opts *o);
 int cmd_policy(struct cmd_opts *o);
 int cmd_scan(struct cmd_opts *o);
 int cmd_merge(struct cmd_opts *o);
+/* publish github|gitlab: 0 done (also when nothing was new), 2 usage, configuration or input
+ * error, 3 network or API failure. */
+int cmd_publish(struct cmd_opts *o);
 
 struct config;
 struct findings;

@@ -28,8 +28,8 @@ static const char usage_main[] =
 	"  scan       review a merge request and write the reports (SARIF, JUnit, GitLab, ...)\n"
 	"  plan       show what would be reviewed: units, skipped files, tokens, cost; no network\n"
 	"  policy     check, show or create a policy file (.tribunal.yml)\n"
-	"  publish    (not implemented yet) post the review to GitHub or GitLab from a scan's output\n"
-	"             directory\n"
+	"  publish    post a scan's review to a GitHub pull request or a GitLab merge request,\n"
+	"             skipping comments an earlier run posted\n"
 	"  merge      merge the outputs of sharded scans into one set of reports\n"
 	"  version    print tribunal's version and its libraries' versions\n"
 	"  help       show this help, or 'help COMMAND' for one command\n"
@@ -100,16 +100,34 @@ static const char usage_policy[] =
 	"Errors are printed as FILE:LINE:COL: error: MESSAGE, all of them in one run.\n";
 
 static const char usage_publish[] =
-	"usage: tribunal publish github|gitlab --from DIR\n"
+	"usage: tribunal publish github [--pr N] --from DIR [--dry-run]\n"
+	"       tribunal publish gitlab [--mr N] --from DIR [--dry-run]\n"
 	"\n"
-	"Not implemented yet: it exits 2. It will post the review written by 'tribunal scan' in DIR\n"
-	"(github-review.json or gitlab-discussions.json), skipping comments that an earlier run\n"
-	"already posted.\n"
+	"Posts the review 'tribunal scan' wrote in DIR: github-review.json as one pull request review\n"
+	"with inline comments, or gitlab-discussions.json as merge request discussions. Comments an\n"
+	"earlier run posted (recognized by their hidden fingerprint marker) are skipped, so a rerun\n"
+	"posts only what is new. Nothing else is read from the repository.\n"
 	"\n"
 	"options:\n"
 	"  --from DIR            a scan's output directory (required)\n"
+	"  --pr N                (github) the pull request (default: from the pull_request event\n"
+	"                        in GITHUB_EVENT_PATH)\n"
+	"  --mr N                (gitlab) the merge request iid (default: CI_MERGE_REQUEST_IID)\n"
+	"  --dry-run             print what would be posted; send nothing\n"
 	"  -v, --verbose         more detail on stderr\n"
-	"  -h, --help            show this help\n";
+	"  -q, --quiet           errors only on stderr\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"environment:\n"
+	"  github  GITHUB_TOKEN (required; the job needs 'permissions: pull-requests: write'),\n"
+	"          GITHUB_REPOSITORY (owner/name), GITHUB_API_URL (default https://api.github.com),\n"
+	"          GITHUB_EVENT_PATH\n"
+	"  gitlab  GITLAB_TOKEN (required: a project access token with the api scope; CI_JOB_TOKEN\n"
+	"          cannot post discussions), CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID\n"
+	"\n"
+	"exit status: 0 posted (or nothing new), 2 usage, configuration or input error,\n"
+	"             3 network or API failure (401/403 name the permission the token lacks).\n"
+	"Docs: docs/publish.md.\n";
 
 static const char usage_merge[] =
 	"usage: tribunal merge DIR... --out DIR\n"
@@ -155,31 +173,6 @@ static int cmd_version(void)
 	printf("libxml2 %s\n", report_xml_version() ? report_xml_version() : "not found");
 	printf("PCRE2 %s\n", pcre);
 	return EXIT_PASS;
-}
-
-static int not_implemented(const char *sub)
-{
-	fprintf(stderr, "tribunal %s: not implemented yet\n", sub);
-	return EXIT_USAGE;
-}
-
-static int run_simple(const char *sub, const char *usage, const cmd_opt_t *allowed, size_t n_allowed,
-		      int argc, char **argv)
-{
-	struct cmd_opts o;
-	int rc;
-
-	if ((rc = cmd_parse(&o, sub, allowed, n_allowed, argc, argv)) != 0) {
-		cmd_opts_dispose(&o);
-		return rc;
-	}
-	if (o.val[OPT_HELP]) {
-		fputs(usage, stdout);
-		cmd_opts_dispose(&o);
-		return EXIT_PASS;
-	}
-	cmd_opts_dispose(&o);
-	return not_implemented(sub);
 }
 
 static int dispatch(int argc, char **argv)
@@ -258,8 +251,12 @@ static int dispatch(int argc, char **argv)
 		return rc;
 	}
 	if (strcmp(sub, "publish") == 0) {
-		static const cmd_opt_t allowed[] = {OPT_FROM, OPT_VERBOSE, OPT_HELP};
-		return run_simple("publish", usage_publish, allowed, 3, argc - 2, argv + 2);
+		static const cmd_opt_t allowed[] = {OPT_FROM, OPT_PR, OPT_MR, OPT_DRY_RUN, OPT_VERBOSE, OPT_QUIET,
+			OPT_HELP};
+		if ((rc = cmd_parse(&o, "publish", allowed, sizeof(allowed) / sizeof(allowed[0]), argc - 2, argv + 2)) == 0)
+			rc = o.val[OPT_HELP] ? (fputs(usage_publish, stdout), EXIT_PASS) : cmd_publish(&o);
+		cmd_opts_dispose(&o);
+		return rc;
 	}
 	if (strcmp(sub, "merge") == 0) {
 		static const cmd_opt_t allowed[] = {OPT_OUT, OPT_FORMAT, OPT_REPO, OPT_POLICY, OPT_POLICY_FROM,

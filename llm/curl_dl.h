@@ -1,4 +1,4 @@
-/* llm/curl_dl.h (private to llm/): libcurl, bound at run time.
+/* llm/curl_dl.h (private to llm/ and publish/): libcurl, bound at run time.
  * tribunal plan, policy and merge never talk to a provider, yet linking libcurl made every start
  * map its ~30 dependent libraries (about 8 ms, a tenth of plan on a large merge request). So llm/
  * opens libcurl.so.4 with dlopen when a client is first needed, and every curl call in llm/ goes
