@@ -17,9 +17,11 @@
 /* ---- merge base in a shallow clone --------------------------------------------------------------- */
 
 /* libgit2 1.5 knows nothing of shallow grafts: a walk that reaches the clone's boundary asks for
- * a parent that was never fetched and fails, even when base and head meet at or inside the
- * boundary (git merge-base finds that commit). This walk treats a missing parent as the end of
- * history. Commits are visited at most once each and at most SHALLOW_WALK_MAX in all. */
+ * a parent that was never fetched and fails (leaking a little), even when base and head meet at
+ * or inside the boundary (git merge-base finds that commit). In a shallow clone this walk is used
+ * instead: a missing parent is the end of history, and the newest commit (by commit time) that
+ * head reaches and base reaches too is the merge base. Commits are visited at most once each and
+ * at most SHALLOW_WALK_MAX in all. */
 #define SHALLOW_WALK_MAX 200000
 
 struct oid_set {
@@ -264,11 +266,9 @@ int diff_open(struct diff **out, const char *repo_path, const struct diff_spec *
 	if ((error = resolve(&d->head, d, spec->head, "head")) < 0 ||
 	    (error = resolve(&d->base, d, spec->base, "base")) < 0)
 		goto fail;
-	error = git_merge_base(&d->merge_base, d->repo, &d->base, &d->head);
-	if (error < 0 && d->shallow) {
-		git_error_clear();
-		error = shallow_merge_base(&d->merge_base, d->repo, &d->base, &d->head);
-	}
+	/* in a shallow clone libgit2's own walk fails at the boundary (and leaks as it does) */
+	error = d->shallow ? shallow_merge_base(&d->merge_base, d->repo, &d->base, &d->head)
+			   : git_merge_base(&d->merge_base, d->repo, &d->base, &d->head);
 	if (error < 0) {
 		if (d->shallow)
 			error = trb_err_set(TRB_ENOTFOUND, "base and head have no common ancestor in this "
