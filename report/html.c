@@ -103,8 +103,10 @@ static void finding(struct trb_buf *out, const struct finding *f)
 	}
 	para(out, "Recommendation:", f->recommendation, 10000);
 	para(out, "Verifier:", f->verification.reason, 5000);
-	if (f->status == FINDING_SUPPRESSED)
+	if (f->status == FINDING_SUPPRESSED) {
 		para(out, "Suppressed:", f->suppression.reason ? f->suppression.reason : "by policy", 2000);
+		para(out, "Matched:", f->suppression.match, 300);
+	}
 	if (f->snippet && *f->snippet) {
 		trb_buf_puts(out, "<pre>");
 		h(out, f->snippet, 10000);

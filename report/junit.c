@@ -98,8 +98,11 @@ static void describe(struct trb_buf *t, const struct finding *f)
 		trb_buf_printf(t, "\nRecommendation: %s\n", f->recommendation);
 	if (f->verification.reason)
 		trb_buf_printf(t, "\nVerifier: %s\n", f->verification.reason);
-	if (f->status == FINDING_SUPPRESSED)
+	if (f->status == FINDING_SUPPRESSED) {
 		trb_buf_printf(t, "\nSuppressed: %s\n", f->suppression.reason ? f->suppression.reason : "by policy");
+		if (f->suppression.match)
+			trb_buf_printf(t, "Matched: %s\n", f->suppression.match);
+	}
 	if (findings_patch_offered(f))
 		trb_buf_puts(t, "\nA patch that applies cleanly was proposed (see findings.json).\n");
 	else if (f->patch.present && f->patch.dropped)

@@ -303,6 +303,11 @@ static void result(struct trb_jw *w, const struct finding *f, const char *rule_i
 		struct trb_buf t = TRB_BUF_INIT(TRB_LIMIT_SMALL);
 		sarif_text(&t, f->suppression.reason && *f->suppression.reason ? f->suppression.reason
 									    : "suppressed by policy", 1000);
+		if (f->suppression.match && *f->suppression.match) {
+			trb_buf_puts(&t, " (matched ");
+			sarif_text(&t, f->suppression.match, 300);
+			trb_buf_putc(&t, ')');
+		}
 		trb_jw_arr(w, "suppressions");
 		trb_jw_obj(w, NULL);
 		trb_jw_str(w, "kind", f->suppression.kind && strcmp(f->suppression.kind, "inline") == 0 ? "inSource" : "external");
