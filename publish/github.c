@@ -420,11 +420,20 @@ cleanup:
 	return error;
 }
 
+/* "; N already there were skipped" into out[64], or "" for none. */
+static const char *skipped_note(char out[64], size_t n)
+{
+	out[0] = '\0';
+	if (n)
+		snprintf(out, 64, "; %zu already there %s skipped", n, n == 1 ? "was" : "were");
+	return out;
+}
+
 static int run(struct gh *g)
 {
 	const cJSON **keep = NULL, *c;
 	const char *token, *body;
-	char key[PUBLISH_MARKER_MAX + 1];
+	char key[PUBLISH_MARKER_MAX + 1], note[64];
 	static const char *const headers[] = {"Accept: application/vnd.github+json",
 					      "X-GitHub-Api-Version: 2022-11-28", "Content-Type: application/json", NULL};
 	struct publish_seen mine = {0};
@@ -475,11 +484,11 @@ static int run(struct gh *g)
 	if (g->res->moved)
 		publish_say(g->o, PUBLISH_SAY_RESULT, "tribunal publish: pull request #%s: posted a review (%s) with %zu "
 			    "comment%s in its body: GitHub did not take them inline%s", g->number, get_str(g->root, "event"),
-			    n, n == 1 ? "" : "s", g->res->skipped ? "; earlier ones were skipped" : "");
+			    n, n == 1 ? "" : "s", skipped_note(note, g->res->skipped));
 	else
 		publish_say(g->o, PUBLISH_SAY_RESULT, "tribunal publish: pull request #%s: posted a review (%s) with %zu "
-			    "inline comment%s; %zu already there %s skipped", g->number, get_str(g->root, "event"), n,
-			    n == 1 ? "" : "s", g->res->skipped, g->res->skipped == 1 ? "was" : "were");
+			    "inline comment%s%s", g->number, get_str(g->root, "event"), n, n == 1 ? "" : "s",
+			    skipped_note(note, g->res->skipped));
 cleanup:
 	publish_seen_dispose(&mine);
 	free(keep);

@@ -291,11 +291,20 @@ cleanup:
 	return error;
 }
 
+/* "; N already there were skipped" into out[64], or "" for none. */
+static const char *skipped_note(char out[64], size_t n)
+{
+	out[0] = '\0';
+	if (n)
+		snprintf(out, 64, "; %zu already there %s skipped", n, n == 1 ? "was" : "were");
+	return out;
+}
+
 static int run(struct gl *g)
 {
 	static const char *const headers[] = {"Accept: application/json", "Content-Type: application/json", NULL};
 	struct trb_buf path = TRB_BUF_INIT(TRB_LIMIT_SMALL), body = TRB_BUF_INIT(TRB_LIMIT_FILE);
-	char key[PUBLISH_MARKER_MAX + 1];
+	char key[PUBLISH_MARKER_MAX + 1], note[64];
 	const cJSON *d;
 	const char *tok;
 	int error;
@@ -346,13 +355,11 @@ static int run(struct gl *g)
 			    g->res->skipped == 1 ? "" : "s", g->res->skipped == 1 ? "is" : "are");
 	else if (g->res->moved)
 		publish_say(g->o, PUBLISH_SAY_RESULT, "tribunal publish: merge request !%s: posted %zu discussion%s, %zu "
-			    "of them without a position (GitLab refused the line); %zu already there %s skipped", g->mr,
-			    g->res->posted, g->res->posted == 1 ? "" : "s", g->res->moved, g->res->skipped,
-			    g->res->skipped == 1 ? "was" : "were");
+			    "of them without a position (GitLab refused the line)%s", g->mr, g->res->posted,
+			    g->res->posted == 1 ? "" : "s", g->res->moved, skipped_note(note, g->res->skipped));
 	else
-		publish_say(g->o, PUBLISH_SAY_RESULT, "tribunal publish: merge request !%s: posted %zu discussion%s; %zu "
-			    "already there %s skipped", g->mr, g->res->posted, g->res->posted == 1 ? "" : "s",
-			    g->res->skipped, g->res->skipped == 1 ? "was" : "were");
+		publish_say(g->o, PUBLISH_SAY_RESULT, "tribunal publish: merge request !%s: posted %zu discussion%s%s",
+			    g->mr, g->res->posted, g->res->posted == 1 ? "" : "s", skipped_note(note, g->res->skipped));
 cleanup:
 	trb_buf_dispose(&path);
 	trb_buf_dispose(&body);
