@@ -37,7 +37,8 @@ static const char usage_main[] =
 	"Run 'tribunal COMMAND --help' for a command's options. Docs: docs/tribunal.md.\n"
 	"\n"
 	"exit status: 0 gate passed, 1 gate failed, 2 usage, policy or input error,\n"
-	"             3 scan incomplete (provider or network failure, with on_error: fail)\n";
+	"             3 scan incomplete (provider or network failure, with on_error: fail),\n"
+	"               or publish could not post (network or API failure)\n";
 
 #define SELECTION_HELP \
 	"  --repo DIR            repository to review (default: .); read through git objects only\n" \
