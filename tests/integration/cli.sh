@@ -32,12 +32,13 @@ printf 'version: 1\nsuppressions:\n  - {fingerprint: 0123456789abcdef, reason: "
 expect_rc 0 env SOURCE_DATE_EPOCH=1500000000 "$TRIBUNAL" policy check "$TMP/expired.yml"
 expect_in "$OUT" "suppression expired on 2020-01-01"
 
-# the help says what the code does: publish is a stub, and --base/--head switch the CI
-# environment off
+# the help says what the code does: publish posts a scan's review, and --base/--head switch the
+# CI environment off
 expect_rc 0 "$TRIBUNAL" --help
-expect_in "$OUT" "publish    (not implemented yet)"
+expect_in "$OUT" "publish    post a scan's review"
 expect_rc 2 "$TRIBUNAL" publish github --from "$TMP"
-expect_in "$OUT" "not implemented yet"
+expect_in "$OUT" "--from must be the output directory of 'tribunal scan'"
+expect_rc 2 "$TRIBUNAL" publish bitbucket --from "$TMP"
 for c in plan scan; do
 	expect_rc 0 "$TRIBUNAL" "$c" --help
 	expect_in "$OUT" "Either flag turns the CI environment off"
