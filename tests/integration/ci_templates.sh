@@ -11,3 +11,7 @@ jq -e '.tribunal.artifacts.reports | .sast == "tribunal-out/gl-sast-report.json"
 for f in results.sarif junit.xml report.html; do
 	grep -q "$f" ci-templates/Jenkinsfile || die "the Jenkinsfile does not use $f"
 done
+# both post the review with publish, and the gate (the scan's status) still decides the job
+grep -q 'tribunal publish github --from tribunal-out' ci-templates/github-workflow.yml || die "the GitHub workflow does not publish"
+jq -e '.tribunal.script | any(test("tribunal publish gitlab")) and (last == "exit $status")' "$TMP/gl.json" >/dev/null \
+	|| die "gitlab-ci.yml does not publish, or the gate does not decide the job"
