@@ -354,7 +354,10 @@ int publish_http_call(struct publish_reply *out, struct publish_http *h, const c
 				goto cleanup;
 			}
 			why = "no answer";
-		} else if (out->status == 429 || out->status >= 500 || (out->status == 403 && out->rate_limited)) {
+		} else if (out->status == 429 || (out->status == 403 && out->rate_limited) ||
+			   (!post && out->status >= 500)) {
+			/* a rate limit refuses before doing anything; a 5xx to a POST may come after the
+			 * comments were created (GitHub's 502 on a slow review), so only a GET is sent again */
 			snprintf(status, sizeof(status), "HTTP %ld", out->status);
 			why = status;
 		} else {
@@ -471,6 +474,9 @@ int publish_http_fail(struct publish_http *h, const struct publish_reply *r, con
 					 "see the repository"
 				       : "check CI_PROJECT_ID and the merge request iid, and that the token's account "
 					 "is a member of the project");
+	else if (r->status >= 500)
+		error = trb_err_set(TRB_ENET, "%s failed while %s (HTTP %ld: %s): not sent again, it may have arrived; "
+				    "a rerun skips what was posted", h->who, what, r->status, said);
 	else
 		error = trb_err_set(TRB_ENET, "%s refused %s (HTTP %ld: %s)", h->who, what, r->status, said);
 	trb_buf_dispose(&m);

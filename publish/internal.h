@@ -47,8 +47,8 @@ int publish_http_open(struct publish_http *h, const struct publish_options *o, c
 		      const char *token_var, const char *base, const char *const *headers, const char *auth,
 		      const char *token);
 void publish_http_close(struct publish_http *h);
-/* One request to base + path, retried on 429, 5xx, a rate-limited 403 and connection failures
- * (a POST only when it surely never left), honouring Retry-After, within max_attempts and
+/* One request to base + path, retried on 429, a rate-limited 403, 5xx (a GET only) and connection
+ * failures (a POST only when it surely never left), honouring Retry-After, within max_attempts and
  * max_wait_ms. 0 with the final answer in *out (any status: the caller decides); TRB_ENET when
  * no answer came or the retries ran out (message set). */
 int publish_http_call(struct publish_reply *out, struct publish_http *h, const char *method, const char *path,

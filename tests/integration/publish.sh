@@ -160,6 +160,12 @@ expect_in "$OUT" "asked to wait 3600 s"
 forge_script "$(jq -n --arg t "$TOKEN" '{token: $t, rules: [{method: "GET", path: "/user", times: 1, status: 502}]}')"
 run 0 gh
 [ "$(forge_log | jq '[.[] | select(.path == "/user")] | length')" -eq 2 ] || die "a 502 was not retried"
+# but a POST answered 502 is not sent again: the platform may have posted it all the same
+forge_script "$(jq -n --arg t "$TOKEN" '{token: $t, rules: [{method: "POST", path: "/reviews", times: 1, status: 502}]}')"
+run 3 gh
+[ "$(forge_log | jq '[.[] | select(.method == "POST")] | length')" -eq 1 ] || die "a POST answered 502 was sent again"
+expect_in "$OUT" "HTTP 502"
+expect_in "$OUT" "a rerun skips what was posted"
 
 # ---- GitHub: 401 and 403 name the permission; exit 3; the token is never printed
 forge_script '{"token": "something-else"}'

@@ -208,6 +208,7 @@ struct fake {
 	size_t n;
 	size_t pages[4];         /* review comments on pages 1..4 */
 	int fail;                /* POSTs still to answer with fail_status */
+	int user_fail;           /* GET /user: the same */
 	long fail_status;
 	int64_t retry_after;
 	bool post_lost;          /* a POST that fails without an answer, maybe sent */
@@ -248,6 +249,10 @@ static int fake_transport(struct publish_reply *out, bool *maybe_sent, const cha
 			out->retry_after_ms = f->retry_after;
 			out->rate_limited = f->retry_after >= 0;
 		}
+		trb_buf_puts(&b, "{}");
+	} else if (strstr(url, "/user") && f->user_fail > 0) {
+		f->user_fail--;
+		out->status = f->fail_status;
 		trb_buf_puts(&b, "{}");
 	} else if (strstr(url, "/user")) {
 		trb_buf_puts(&b, "{\"login\": \"tribunal-bot\", \"type\": \"Bot\"}");
@@ -398,15 +403,32 @@ static void test_server_errors_back_off_then_give_up(void **state)
 	struct world *w = *state;
 	struct publish_result r;
 
-	w->f.fail = 100;
+	w->f.user_fail = 100;
 	w->f.fail_status = 503;
 	assert_int_equal(publish_run(&r, &w->o), TRB_ENET);
-	assert_int_equal(count_prefix(&w->f, "POST "), 4);
+	assert_int_equal(count_prefix(&w->f, "GET https://api.example.test/user"), 4);
+	assert_int_equal(count_prefix(&w->f, "POST "), 0);
 	assert_int_equal(w->f.n_slept, 3);
 	assert_int_equal(w->f.slept[0], 1000);
 	assert_int_equal(w->f.slept[1], 2000);
 	assert_int_equal(w->f.slept[2], 4000);
 	assert_non_null(strstr(trb_err_msg(), "HTTP 503"));
+	assert_false(r.review);
+}
+
+/* GitHub may answer 502 to a review it did create: a second POST would post every comment twice */
+static void test_a_post_answered_with_a_server_error_is_not_sent_again(void **state)
+{
+	struct world *w = *state;
+	struct publish_result r;
+
+	w->f.fail = 1;
+	w->f.fail_status = 502;
+	assert_int_equal(publish_run(&r, &w->o), TRB_ENET);
+	assert_int_equal(count_prefix(&w->f, "POST "), 1);
+	assert_int_equal(w->f.n_slept, 0);
+	assert_non_null(strstr(trb_err_msg(), "HTTP 502"));
+	assert_non_null(strstr(trb_err_msg(), "a rerun skips what was posted"));
 	assert_false(r.review);
 }
 
@@ -462,6 +484,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_listing_of_an_empty_page_one_is_one_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retry_honours_retry_after, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_server_errors_back_off_then_give_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_post_answered_with_a_server_error_is_not_sent_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_long_retry_after_fails_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_post_that_may_have_arrived_is_not_sent_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dry_run_sends_nothing, setup, teardown),
