@@ -279,8 +279,9 @@ int publish_http_open(struct publish_http *h, const struct publish_options *o, c
 			goto oom;
 	trb_buf_puts(&b, auth);
 	trb_buf_puts(&b, token);
-	if (trb_buf_error(&b) < 0 || !(h->headers[n++] = trb_buf_detach(&b)))
+	if (trb_buf_error(&b) < 0 || !(h->headers[n] = trb_buf_detach(&b)))
 		goto oom;
+	h->token = h->headers[n++] + strlen(auth);
 	if (o->transport) {
 		h->transport = o->transport;
 		h->payload = o->transport_payload;
@@ -404,9 +405,28 @@ cleanup:
 	return error;
 }
 
+/* Text from the server, at most 200 bytes, with the token blotted out first: a proxy or a debug
+ * endpoint may echo the request's headers back, and a cut must not leave half of it. */
+static void put_said(struct trb_buf *b, const struct publish_http *h, const char *s)
+{
+	struct trb_buf t = TRB_BUF_INIT(TRB_LIMIT_FILE);
+	size_t tlen = h->token ? strlen(h->token) : 0;
+	const char *hit;
+
+	while (tlen && (hit = strstr(s, h->token))) {
+		trb_buf_put(&t, s, (size_t)(hit - s));
+		trb_buf_puts(&t, "[token]");
+		s = hit + tlen;
+	}
+	trb_buf_puts(&t, s);
+	if (trb_buf_error(&t) == 0)
+		publish_put_text(b, trb_buf_cstr(&t), 200);
+	trb_buf_dispose(&t);
+}
+
 /* What the API said: GitHub {message, errors: [string | {message}]}, GitLab {message: string |
  * object} or {error, error_description}; else the start of the text. */
-static void api_message(struct trb_buf *b, const struct publish_reply *r)
+static void api_message(struct trb_buf *b, const struct publish_http *h, const struct publish_reply *r)
 {
 	cJSON *root = r->body ? cJSON_ParseWithLength(r->body, r->len) : NULL;
 	const cJSON *m, *errs, *e;
@@ -414,7 +434,7 @@ static void api_message(struct trb_buf *b, const struct publish_reply *r)
 
 	if (!cJSON_IsObject(root)) {
 		if (r->len && r->body[0] != '<')
-			publish_put_text(b, r->body, 200);
+			put_said(b, h, r->body);
 		cJSON_Delete(root);
 		return;
 	}
@@ -422,11 +442,11 @@ static void api_message(struct trb_buf *b, const struct publish_reply *r)
 	if (!m)
 		m = cJSON_GetObjectItemCaseSensitive(root, "error");
 	if (cJSON_IsString(m)) {
-		publish_put_text(b, m->valuestring, 200);
+		put_said(b, h, m->valuestring);
 	} else if (m) {
 		char *s = cJSON_PrintUnformatted(m);
 		if (s)
-			publish_put_text(b, s, 200);
+			put_said(b, h, s);
 		free(s);
 	}
 	errs = cJSON_GetObjectItemCaseSensitive(root, "errors");
@@ -435,12 +455,12 @@ static void api_message(struct trb_buf *b, const struct publish_reply *r)
 		if (!cJSON_IsString(em) || b->len - start > 400)
 			continue;
 		trb_buf_puts(b, b->len > start ? "; " : "");
-		publish_put_text(b, em->valuestring, 200);
+		put_said(b, h, em->valuestring);
 	}
 	e = cJSON_GetObjectItemCaseSensitive(root, "error_description");
 	if (cJSON_IsString(e)) {
 		trb_buf_puts(b, b->len > start ? ": " : "");
-		publish_put_text(b, e->valuestring, 200);
+		put_said(b, h, e->valuestring);
 	}
 	cJSON_Delete(root);
 }
@@ -452,7 +472,7 @@ int publish_http_fail(struct publish_http *h, const struct publish_reply *r, con
 	const char *said;
 	int error;
 
-	api_message(&m, r);
+	api_message(&m, h, r);
 	said = m.len ? trb_buf_cstr(&m) : "no message";
 	if (r->status == 401)
 		error = trb_err_set(TRB_ENET, "%s refused the token in %s while %s (HTTP 401: %s): %s", h->who,

@@ -33,6 +33,7 @@ struct publish_http {
 	const char *token_var;    /* GITHUB_TOKEN or GITLAB_TOKEN, for messages */
 	char *base;               /* API base without trailing slash */
 	char *headers[8];         /* NULL-terminated; the token's line is wiped when closed */
+	const char *token;        /* inside the token's header line: blotted out of what servers say */
 	publish_transport_fn transport;
 	void *payload;
 	struct publish_curl *curl;   /* the default transport's state */

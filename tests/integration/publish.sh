@@ -178,6 +178,11 @@ run 3 gh
 expect_in "$OUT" "HTTP 403"
 expect_in "$OUT" "pull-requests: write"
 expect_in "$OUT" "Resource not accessible by integration"
+# a server that echoes the token back in its error: the message shows [token] instead
+forge_script "$(jq -n --arg t "$TOKEN" '{token: $t, rules: [{method: "GET", path: "/user", status: 401,
+	body: {message: ("Bad credentials: Authorization: Bearer " + $t)}}]}')"
+run 3 gh
+expect_in "$OUT" "Authorization: Bearer [token]"
 
 # ---- GitHub: configuration and input errors: exit 2, naming what to fix, nothing sent
 forge_script "$SCRIPT"

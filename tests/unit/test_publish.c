@@ -208,7 +208,8 @@ struct fake {
 	size_t n;
 	size_t pages[4];         /* review comments on pages 1..4 */
 	int fail;                /* POSTs still to answer with fail_status */
-	int user_fail;           /* GET /user: the same */
+	int user_fail;           /* GET /user: the same, with user_body */
+	const char *user_body;
 	long fail_status;
 	int64_t retry_after;
 	bool post_lost;          /* a POST that fails without an answer, maybe sent */
@@ -253,7 +254,7 @@ static int fake_transport(struct publish_reply *out, bool *maybe_sent, const cha
 	} else if (strstr(url, "/user") && f->user_fail > 0) {
 		f->user_fail--;
 		out->status = f->fail_status;
-		trb_buf_puts(&b, "{}");
+		trb_buf_puts(&b, f->user_body ? f->user_body : "{}");
 	} else if (strstr(url, "/user")) {
 		trb_buf_puts(&b, "{\"login\": \"tribunal-bot\", \"type\": \"Bot\"}");
 	} else if (strstr(url, "/comments") && (page = strstr(url, "&page="))) {
@@ -457,6 +458,37 @@ static void test_a_post_that_may_have_arrived_is_not_sent_again(void **state)
 	assert_null(strstr(trb_err_msg(), "t0ken"));
 }
 
+/* a proxy or a debugging server may echo the request headers back in its error */
+static void test_an_echoed_token_is_blotted_out(void **state)
+{
+	struct world *w = *state;
+	struct publish_result r;
+
+	w->f.user_fail = 1;
+	w->f.fail_status = 401;
+	w->f.user_body = "{\"message\": \"Bad credentials\", \"errors\": [\"Authorization: Bearer t0ken\"]}";
+	assert_int_equal(publish_run(&r, &w->o), TRB_ENET);
+	assert_non_null(strstr(trb_err_msg(), "HTTP 401: Bad credentials; Authorization: Bearer [token])"));
+	assert_null(strstr(trb_err_msg(), "t0k"));
+}
+
+static void test_a_token_echoed_across_the_cut_is_blotted_out(void **state)
+{
+	struct world *w = *state;
+	struct publish_result r;
+	char body[256];
+
+	/* not JSON: the start of the text is shown, 200 bytes, and the token straddles byte 200 */
+	memset(body, 'x', 197);
+	snprintf(body + 197, sizeof(body) - 197, "t0ken and more");
+	w->f.user_fail = 1;
+	w->f.fail_status = 401;
+	w->f.user_body = body;
+	assert_int_equal(publish_run(&r, &w->o), TRB_ENET);
+	assert_non_null(strstr(trb_err_msg(), "HTTP 401: xxx"));
+	assert_null(strstr(trb_err_msg(), "t0k"));
+}
+
 static void test_dry_run_sends_nothing(void **state)
 {
 	struct world *w = *state;
@@ -487,6 +519,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_a_post_answered_with_a_server_error_is_not_sent_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_long_retry_after_fails_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_post_that_may_have_arrived_is_not_sent_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_an_echoed_token_is_blotted_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_token_echoed_across_the_cut_is_blotted_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dry_run_sends_nothing, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("publish", tests, NULL, NULL);
