@@ -19,6 +19,7 @@
 #define ATTEMPT_TIMEOUT_MS 30000L
 #define CONNECT_TIMEOUT_MS 10000L
 #define BACKOFF_FIRST_MS 1000u
+#define WAIT_MAX_S 10000000LL   /* a longer wait asked for is as impossible as this one */
 
 struct publish_curl {
 	CURL *easy;
@@ -55,6 +56,14 @@ static uint64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* seconds from a header to milliseconds, without overflow whatever the server sent */
+static int64_t wait_ms(long long s)
+{
+	if (s <= 0)
+		return 0;
+	return (int64_t)(s < WAIT_MAX_S ? s : WAIT_MAX_S) * 1000;
 }
 
 static void default_sleep(uint64_t ms, void *payload)
@@ -111,12 +120,12 @@ static size_t on_header(char *line, size_t size, size_t n, void *payload)
 		c->remaining = c->reset = -1;
 	} else if (header_is(line, n, "retry-after", v, sizeof(v))) {
 		d = strtod(v, &end);
-		if (end != v && *end == '\0' && d >= 0 && d < 1e7) {
-			c->retry_after_ms = (int64_t)(d * 1000.0);
+		if (end != v && *end == '\0' && d >= 0) {
+			c->retry_after_ms = d < (double)WAIT_MAX_S ? (int64_t)(d * 1000.0) : WAIT_MAX_S * 1000;
 		} else {
 			time_t when = curl_getdate(v, NULL), now = time(NULL);
 			if (when >= 0)
-				c->retry_after_ms = when > now ? (int64_t)(when - now) * 1000 : 0;
+				c->retry_after_ms = when > now ? wait_ms((long long)when - (long long)now) : 0;
 		}
 	} else if (header_is(line, n, "x-ratelimit-remaining", v, sizeof(v))) {
 		ll = strtoll(v, &end, 10);
@@ -190,10 +199,8 @@ static int curl_transport(struct publish_reply *out, bool *maybe_sent, const cha
 	}
 	out->retry_after_ms = c->retry_after_ms;
 	out->rate_limited = c->retry_after_ms >= 0 || c->remaining == 0;
-	if (out->retry_after_ms < 0 && c->remaining == 0 && c->reset > 0) {
-		long long wait = c->reset - (long long)time(NULL);
-		out->retry_after_ms = wait > 0 ? (int64_t)wait * 1000 : 0;
-	}
+	if (out->retry_after_ms < 0 && c->remaining == 0 && c->reset > 0)
+		out->retry_after_ms = wait_ms(c->reset - (long long)time(NULL));
 cleanup:
 	for (t = l; t; t = t->next)
 		wipe(t->data);

@@ -156,6 +156,18 @@ forge_script "$(jq -n --arg t "$TOKEN" '{token: $t, rules: [{method: "GET", path
 	retry_after: "3600", body: {message: "API rate limit exceeded"}}]}')"
 run 3 gh
 expect_in "$OUT" "asked to wait 3600 s"
+# so does a rate limit that resets at the end of time (x-ratelimit-reset * 1000 must not overflow),
+# and a Retry-After too large to be a date
+forge_script "$(jq -n --arg t "$TOKEN" '{token: $t, rules: [{method: "GET", path: "/comments", status: 403,
+	headers: {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "9223372036854775807"},
+	body: {message: "API rate limit exceeded"}}]}')"
+run 3 gh
+expect_in "$OUT" "HTTP 403 to GET /repos/acme/widget/pulls/7/comments and asked to wait 10000000 s"
+[ "$(forge_log | jq '[.[] | select(.path | test("/comments"))] | length')" -eq 1 ] || die "an endless reset was retried"
+forge_script "$(jq -n --arg t "$TOKEN" '{token: $t, rules: [{method: "GET", path: "/comments", status: 429,
+	retry_after: "99999999999999999999", body: {message: "API rate limit exceeded"}}]}')"
+run 3 gh
+expect_in "$OUT" "asked to wait 10000000 s"
 # a server error is retried with backoff until the attempts run out
 forge_script "$(jq -n --arg t "$TOKEN" '{token: $t, rules: [{method: "GET", path: "/user", times: 1, status: 502}]}')"
 run 0 gh
