@@ -232,6 +232,18 @@ static int whoami(struct gh *g)
 	return error;
 }
 
+/* The body without its trailing review marker (put back last after anything appended). */
+static size_t body_without_marker(const char *body)
+{
+	size_t len = strlen(body), m = strlen(REVIEW_MARKER), end = len;
+
+	while (end > 0 && (body[end - 1] == '\n' || body[end - 1] == '\r' || body[end - 1] == ' '))
+		end--;
+	if (end >= m && memcmp(body + end - m, REVIEW_MARKER, m) == 0)
+		return end - m;
+	return len;
+}
+
 static bool trusted(const struct gh *g, const cJSON *item)
 {
 	const cJSON *user = get(item, "user");
@@ -262,7 +274,8 @@ static int on_review(const cJSON *item, void *payload)
 	if (!trusted(g, item) || !(body = publish_item_body(item, &len)))
 		return 0;
 	commit = get_str(item, "commit_id");
-	if (strstr(body, REVIEW_MARKER) && (!g->commit || (commit && strcmp(commit, g->commit) == 0)))
+	/* at the end only: a review quoting code may hold the marker anywhere */
+	if (body_without_marker(body) < len && (!g->commit || (commit && strcmp(commit, g->commit) == 0)))
 		g->reviewed = true;
 	return publish_seen_add_markers(&g->seen, body, len);
 }
@@ -282,18 +295,6 @@ static int list_existing(struct gh *g)
 		error = publish_http_list(&g->http, trb_buf_cstr(&p), "listing the pull request's reviews", on_review, g);
 	trb_buf_dispose(&p);
 	return error;
-}
-
-/* The body without its trailing review marker (put back last after anything appended). */
-static size_t body_without_marker(const char *body)
-{
-	size_t len = strlen(body), m = strlen(REVIEW_MARKER), end = len;
-
-	while (end > 0 && (body[end - 1] == '\n' || body[end - 1] == ' '))
-		end--;
-	if (end >= m && memcmp(body + end - m, REVIEW_MARKER, m) == 0)
-		return end - m;
-	return len;
 }
 
 static int cap_body(struct trb_buf *b)

@@ -80,22 +80,63 @@ int publish_seen_add(struct publish_seen *s, const char *key)
 	return 0;
 }
 
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The backticks that start line[0..len) (after indentation); *rest: what follows them. */
+static size_t backtick_run(const char *line, size_t len, const char **rest)
+{
+	size_t i = 0, n;
+
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	for (n = 0; i + n < len && line[i + n] == '`'; n++)
+		;
+	*rest = line + i + n;
+	return n;
+}
+
+/* The key of the marker that ends line[0..len) (trailing blanks trimmed): true when there is one. */
+static bool marker_ends(char key[PUBLISH_MARKER_MAX + 1], const char *line, size_t len)
+{
+	size_t from = len > PUBLISH_MARKER_MAX + 32 ? len - PUBLISH_MARKER_MAX - 32 : 0, i;
+
+	for (i = from; i < len; i++)
+		if (line[i] == '<' && marker_at(key, line + i, len - i) == len - i)
+			return true;
+	return false;
+}
+
+/* report/ puts a marker at the end of a line of its own text, where Markdown escaping turns every
+ * '<' of a title or description into "&lt;". Raw text from the repository or a model reaches a
+ * body only inside code: fences (a run of backticks longer than any inside) and code spans (which
+ * end in a backtick, never at a line end). So markers count at line ends outside fences only, and
+ * code quoted in tribunal's own comment cannot silence another finding. */
 int publish_seen_add_markers(struct publish_seen *s, const char *text, size_t len)
 {
 	char key[PUBLISH_MARKER_MAX + 1];
-	size_t i = 0, m;
-	const char *lt;
+	size_t i = 0, end, n, run, fence = 0;
+	const char *nl, *rest;
 	int error;
 
-	while (i < len && (lt = memchr(text + i, '<', len - i))) {
-		i = (size_t)(lt - text);
-		if ((m = marker_at(key, lt, len - i)) > 0) {
-			if ((error = publish_seen_add(s, key)) < 0)
-				return error;
-			i += m;
-		} else {
-			i++;
+	while (i < len) {
+		nl = memchr(text + i, '\n', len - i);
+		end = nl ? (size_t)(nl - text) : len;
+		n = end - i;
+		while (n > 0 && blank(text[i + n - 1]))
+			n--;
+		run = backtick_run(text + i, n, &rest);
+		if (fence) {
+			if (run >= fence && rest == text + i + n)
+				fence = 0;
+		} else if (run >= 3 && !memchr(rest, '`', (size_t)(text + i + n - rest))) {
+			fence = run;
+		} else if (marker_ends(key, text + i, n) && (error = publish_seen_add(s, key)) < 0) {
+			return error;
 		}
+		i = end + 1;
 	}
 	return 0;
 }
@@ -124,11 +165,6 @@ void publish_seen_dispose(struct publish_seen *s)
 		free(s->v[i]);
 	free(s->v);
 	memset(s, 0, sizeof(*s));
-}
-
-static bool blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 bool publish_marker_end(char out[PUBLISH_MARKER_MAX + 1], const char *body, size_t len)

@@ -93,8 +93,10 @@ struct publish_seen {
 	size_t n, cap;
 	bool sorted;
 };
-/* Adds every `<!-- tribunal:fingerprint=HEX -->` and `<!-- tribunal:body=HEX -->` (8 to 128 hex
- * digits) in text[0..len). At most 200,000 keys in all: TRB_ELIMIT beyond; TRB_ENOMEM. */
+/* Adds each `<!-- tribunal:fingerprint=HEX -->` and `<!-- tribunal:body=HEX -->` (8 to 128 hex
+ * digits) that ends a line of text[0..len) outside a fenced code block: where report/ and publish
+ * put them, and where code quoted in a body cannot. At most 200,000 keys in all: TRB_ELIMIT
+ * beyond; TRB_ENOMEM. */
 int publish_seen_add_markers(struct publish_seen *s, const char *text, size_t len);
 int publish_seen_add(struct publish_seen *s, const char *key);
 bool publish_seen_has(struct publish_seen *s, const char *key);

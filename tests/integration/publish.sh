@@ -121,6 +121,13 @@ grep -q "$FP1" "$TMP/posted.txt" || die "a marker quoted by another user silence
 ! grep -q "$(printf '%s\n' "$FPS" | sed -n 2p)" "$TMP/posted.txt" || die "a marker on page 3 was not seen"
 expect_in "$OUT" "with $((N - 1)) inline comment"
 
+# ---- GitHub: a marker in code quoted by tribunal's own comment (a suggestion block) is not one
+forge_script "$(jq -n --arg t "$TOKEN" --arg fp "$FP1" '{token: $t, github: {comments: [
+	{id: 1, user: {login: "tribunal-bot", type: "Bot"},
+	 body: ("```suggestion\n// <!-- tribunal:fingerprint=" + $fp + " -->\n```\n<!-- tribunal:fingerprint=00000000 -->\n")}]}}')"
+run 0 gh
+expect_in "$OUT" "with $N inline comments"
+
 # ---- GitHub: an installation token cannot read /user: then bot accounts' markers count
 forge_script "$(jq -n --arg t "$TOKEN" --arg fp "$FP1" '{token: $t, github_user_status: 403, github: {comments: [
 	{id: 1, user: {login: "github-actions[bot]", type: "Bot"}, body: ("<!-- tribunal:fingerprint=" + $fp + " -->")},

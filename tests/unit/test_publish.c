@@ -60,6 +60,44 @@ static void test_marker_too_long_is_ignored(void **state)
 	trb_buf_dispose(&b);
 }
 
+#define FP_C "cccccccccccccccccccccccccccccccc"
+#define FP_D "dddddddddddddddddddddddddddddddd"
+
+/* code in a suggestion block is the repository's: a marker in it is not tribunal's */
+static void test_markers_in_code_or_mid_line_do_not_count(void **state)
+{
+	struct publish_seen s = {0};
+	const char *text = "**High** strcpy\r\n\r\n"
+			   "````suggestion\n"
+			   "// <!-- tribunal:fingerprint=" FP_B " -->\n"
+			   "```\n"
+			   "<!-- tribunal:fingerprint=" FP_C " -->\n"
+			   "`````\n"
+			   "```code span``` then <!-- tribunal:fingerprint=" FP_D " --> and more\n"
+			   "<sub>tribunal</sub>\r\n"
+			   "<!-- tribunal:fingerprint=" FP_A " -->\r\n";
+
+	(void)state;
+	assert_int_equal(publish_seen_add_markers(&s, text, strlen(text)), 0);
+	assert_int_equal(s.n, 1);
+	assert_true(publish_seen_has(&s, "fingerprint=" FP_A));
+	publish_seen_dispose(&s);
+}
+
+static void test_marker_after_a_code_span_line_counts(void **state)
+{
+	struct publish_seen s = {0};
+	/* a line that starts with a code span of three backticks opens no fence */
+	const char *text = "```a``` x\n- y <!-- tribunal:fingerprint=" FP_A " -->\n```\n- z <!-- tribunal:fingerprint=" FP_B
+			   " -->\n";
+
+	(void)state;
+	assert_int_equal(publish_seen_add_markers(&s, text, strlen(text)), 0);
+	assert_int_equal(s.n, 1);
+	assert_true(publish_seen_has(&s, "fingerprint=" FP_A));
+	publish_seen_dispose(&s);
+}
+
 static void test_marker_end_is_the_last_line(void **state)
 {
 	char key[PUBLISH_MARKER_MAX + 1];
@@ -210,6 +248,7 @@ struct fake {
 	int fail;                /* POSTs still to answer with fail_status */
 	int user_fail;           /* GET /user: the same, with user_body */
 	const char *user_body;
+	const char *reviews;     /* page 1 of the reviews; NULL: none */
 	long fail_status;
 	int64_t retry_after;
 	bool post_lost;          /* a POST that fails without an answer, maybe sent */
@@ -264,6 +303,8 @@ static int fake_transport(struct publish_reply *out, bool *maybe_sent, const cha
 			trb_buf_printf(&b, "%s{\"user\": {\"login\": \"octocat\", \"type\": \"User\"}, \"body\": \"hi\"}",
 				       i ? "," : "");
 		trb_buf_putc(&b, ']');
+	} else if (strstr(url, "/reviews?") && strstr(url, "&page=1") && f->reviews) {
+		trb_buf_puts(&b, f->reviews);
 	} else {
 		trb_buf_puts(&b, "[]");
 	}
@@ -458,6 +499,34 @@ static void test_a_post_that_may_have_arrived_is_not_sent_again(void **state)
 	assert_null(strstr(trb_err_msg(), "t0ken"));
 }
 
+/* nothing new and a review of this commit exists: nothing is posted */
+static void test_an_earlier_review_of_the_commit_is_enough(void **state)
+{
+	struct world *w = *state;
+	struct publish_result r;
+
+	w->f.reviews = "[{\"user\": {\"login\": \"tribunal-bot\"}, \"commit_id\": \"" SHA "\", "
+		       "\"body\": \"- x <!-- tribunal:fingerprint=" FP_A " -->\\n<!-- tribunal:review -->\\r\\n\"}]";
+	assert_int_equal(publish_run(&r, &w->o), 0);
+	assert_int_equal(count_prefix(&w->f, "POST "), 0);
+	assert_int_equal(r.skipped, 1);
+}
+
+/* the review marker counts at the end of the review only, not in code it quotes */
+static void test_a_quoted_review_marker_is_not_a_review(void **state)
+{
+	struct world *w = *state;
+	struct publish_result r;
+
+	w->f.reviews = "[{\"user\": {\"login\": \"tribunal-bot\"}, \"commit_id\": \"" SHA "\", "
+		       "\"body\": \"- x <!-- tribunal:fingerprint=" FP_A " -->\\n```\\n<!-- tribunal:review -->\\n```\\n\"}]";
+	assert_int_equal(publish_run(&r, &w->o), 0);
+	assert_int_equal(count_prefix(&w->f, "POST "), 1);
+	assert_true(r.review);
+	assert_int_equal(r.skipped, 1);
+	assert_int_equal(r.posted, 0);
+}
+
 /* a proxy or a debugging server may echo the request headers back in its error */
 static void test_an_echoed_token_is_blotted_out(void **state)
 {
@@ -505,6 +574,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_markers_are_collected_in_lower_case),
 		cmocka_unit_test(test_marker_too_long_is_ignored),
+		cmocka_unit_test(test_markers_in_code_or_mid_line_do_not_count),
+		cmocka_unit_test(test_marker_after_a_code_span_line_counts),
 		cmocka_unit_test(test_marker_end_is_the_last_line),
 		cmocka_unit_test(test_url_escape_keeps_only_unreserved),
 		cmocka_unit_test(test_github_repository_names),
@@ -519,6 +590,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_a_post_answered_with_a_server_error_is_not_sent_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_long_retry_after_fails_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_post_that_may_have_arrived_is_not_sent_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_an_earlier_review_of_the_commit_is_enough, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_quoted_review_marker_is_not_a_review, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_an_echoed_token_is_blotted_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_token_echoed_across_the_cut_is_blotted_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dry_run_sends_nothing, setup, teardown),
