@@ -22,8 +22,7 @@ struct gl {
 	char *base;
 	const char *project, *mr;
 	char *prefix;             /* /projects/ID/merge_requests/IID, each part escaped */
-	double my_id;             /* the token's account; valid when know_me */
-	bool know_me;
+	double my_id;             /* the token's account: only its markers count */
 	struct publish_seen seen;
 	struct publish_http http;
 };
@@ -181,7 +180,9 @@ static int dry_run(struct gl *g, const char *tok)
 	return 0;
 }
 
-/* Whose token this is, so that only that account's markers count. */
+/* Whose token this is, so that only that account's markers count. Any token that may post can
+ * read /user; without an answer the run stops, since counting anyone's markers would let a merge
+ * request's author silence a finding by quoting its marker. */
 static int whoami(struct gl *g)
 {
 	struct publish_reply r;
@@ -191,16 +192,13 @@ static int whoami(struct gl *g)
 
 	if ((error = publish_http_call(&r, &g->http, "GET", "/user", NULL, 0)) < 0)
 		return error;
-	if (r.status == 401) {
-		error = publish_http_fail(&g->http, &r, "checking the token (GET /user)");
-	} else if (r.status == 200 && (root = cJSON_ParseWithLength(r.body, r.len)) &&
-		   cJSON_IsNumber(id = get(root, "id"))) {
+	if (r.status != 200)
+		error = publish_http_fail(&g->http, &r, "checking whose token this is (GET /user)");
+	else if ((root = cJSON_ParseWithLength(r.body, r.len)) && cJSON_IsNumber(id = get(root, "id")))
 		g->my_id = id->valuedouble;
-		g->know_me = true;
-	} else {
-		publish_say(g->o, PUBLISH_SAY_NOTE, "warning: GitLab did not say whose token this is (HTTP %ld on GET "
-			    "/user): markers in anyone's notes count as posted", r.status);
-	}
+	else
+		error = trb_err_set(TRB_ENET, "GitLab's answer to GET /user names no account id: check that "
+				    "CI_API_V4_URL is the API of a GitLab instance");
 	cJSON_Delete(root);
 	publish_reply_dispose(&r);
 	return error;
@@ -216,7 +214,7 @@ static int on_discussion(const cJSON *item, void *payload)
 
 	cJSON_ArrayForEach(note, get(item, "notes")) {
 		id = get(get(note, "author"), "id");
-		if (g->know_me && !(cJSON_IsNumber(id) && id->valuedouble == g->my_id))
+		if (!cJSON_IsNumber(id) || id->valuedouble != g->my_id)
 			continue;
 		if ((body = publish_item_body(note, &len)) && (error = publish_seen_add_markers(&g->seen, body, len)) < 0)
 			return error;

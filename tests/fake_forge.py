@@ -25,7 +25,8 @@ Script (JSON, from --script or PUT /_fake/script, which also resets the state an
   "github_user": {"login": "tribunal-bot", "type": "Bot"}   who GET /user says the token is, and
                                       the author of what is posted; "github_user_status": 403 makes
                                       GET /user refuse (an installation token)
-  "gitlab_user": {"id": 42, "username": "project_12_bot"}   the same for GitLab
+  "gitlab_user": {"id": 42, "username": "project_12_bot"}   the same for GitLab ("gitlab_user_status"
+                                      likewise)
   "github": {"comments": [...], "reviews": [...], "filler_comments": N}
                                       what the pull request already holds (any owner/repo/number);
                                       filler_comments puts N comments by a human, without markers,
@@ -264,6 +265,9 @@ class Handler(BaseHTTPRequestHandler):
         st = self.server.state
         user = st.script.get("gitlab_user", {"id": 42, "username": "project_12_bot"})
         if path == "/api/v4/user" and self.command == "GET":
+            status = st.script.get("gitlab_user_status", 200)
+            if status != 200:
+                return self.send(status, {"message": "403 Forbidden"})
             return self.send(200, user)
         if not GL_MR.match(path):
             return self.send(404, {"message": "404 Not found"})

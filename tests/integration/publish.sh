@@ -284,6 +284,19 @@ jq -e --arg p "$BADPATH" '[.[] | select(.position == null and (.body | test("tri
 	(.body | test("tribunal:summary") | not))] | length >= 1' "$TMP/gl.json" >/dev/null \
 	|| die "the refused discussion was not posted without a position"
 
+# markers count only in the token's account's notes; when GitLab will not say whose token it is,
+# nothing is posted rather than trusting anyone's
+SPOOF=$(jq '[.[] | .body | capture("tribunal:fingerprint=(?<f>[0-9a-f]+) -->").f] | map({individual_note: true,
+	notes: [{id: 7, body: ("<!-- tribunal:fingerprint=" + . + " -->"), author: {id: 1, username: "mallory"}}]})' \
+	"$TMP/o/gitlab-discussions.json")
+forge_script "$(jq -n --arg t "$GLTOKEN" --argjson d "$SPOOF" '{token: $t, gitlab: {discussions: $d}}')"
+run 0 gl
+expect_in "$OUT" "posted $M discussions"
+forge_script "$(jq -n --arg t "$GLTOKEN" --argjson d "$SPOOF" '{token: $t, gitlab_user_status: 403, gitlab: {discussions: $d}}')"
+run 3 gl
+expect_in "$OUT" "GET /user"
+[ "$(forge_log | jq '[.[] | select(.method == "POST")] | length')" -eq 0 ] || die "posted without knowing whose markers count"
+
 # 429 is retried on GitLab too
 forge_script "$(jq -n --arg t "$GLTOKEN" '{token: $t, rules: [{method: "POST", path: "/discussions", times: 1,
 	status: 429, retry_after: "1"}]}')"
