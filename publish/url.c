@@ -104,9 +104,22 @@ static size_t host_len(const char *a, size_t alen)
 	return i;
 }
 
+/* 127.x.y.z, not a name that starts with "127." (127.example.com may be anywhere) */
+static bool loopback_ipv4(const char *h, size_t n)
+{
+	size_t i;
+
+	if (n < 4 || strncmp(h, "127.", 4) != 0)
+		return false;
+	for (i = 4; i < n; i++)
+		if (!(h[i] >= '0' && h[i] <= '9') && h[i] != '.')
+			return false;
+	return true;
+}
+
 static bool loopback(const char *h, size_t n)
 {
-	return (n == 9 && strncasecmp(h, "localhost", 9) == 0) || (n >= 4 && strncmp(h, "127.", 4) == 0) ||
+	return (n == 9 && strncasecmp(h, "localhost", 9) == 0) || loopback_ipv4(h, n) ||
 	       (n == 5 && strncmp(h, "[::1]", 5) == 0);
 }
 

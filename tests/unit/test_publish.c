@@ -170,6 +170,8 @@ static void test_base_urls(void **state)
 		{"http://localhost/api/v4", "http://localhost/api/v4", false},
 		{"http://[::1]:9/x", "http://[::1]:9/x", false},
 		{"http://gitlab.internal/api/v4", "http://gitlab.internal/api/v4", true},
+		{"http://127.0.0.1.nip.example/x", "http://127.0.0.1.nip.example/x", true},
+		{"http://127.example.com:80", "http://127.example.com:80", true},
 	};
 	static const char *const bad[] = {"ftp://x", "api.github.com", "https://", "https://u:p@host",
 		"https://token@host/x", "https://host/x?y=1", "https://host/#f", "https://ho st", "https://host/\n",
