@@ -107,7 +107,8 @@ for f in $FPS; do ! grep -q "$f" "$TMP/new.txt" || die "finding $f was posted tw
 # ---- GitHub: markers count only from the token's own account, on every page of the listing
 SEEDED=$(jq -n --arg t "$TOKEN" --arg fp "$FP1" --arg other "$(printf '%s\n' "$FPS" | sed -n 2p)" '{token: $t,
 	github: {filler_comments: 150, comments: [
-		{id: 1, user: {login: "mallory", type: "User"}, body: ("quoting <!-- tribunal:fingerprint=" + $fp + " -->")}]},
+		{id: 1, user: {login: "mallory", type: "User"}, body: ("quoting\n<!-- tribunal:fingerprint=" + $fp + " -->")},
+		{id: 2, user: {login: "echo-bot[bot]", type: "Bot"}, body: ("<!-- tribunal:fingerprint=" + $fp + " -->")}]},
 	rules: []} | .github.comments += [range(0; 120) | {id: (500 + .), user: {login: "octocat", type: "User"}, body: "x"}]
 	| .github.comments += [{id: 9999, user: {login: "tribunal-bot", type: "Bot"},
 		body: ("earlier\n<!-- tribunal:fingerprint=" + $other + " -->\n")}]')
@@ -117,7 +118,7 @@ forge_log | jq -r '[.[] | .path | select(test("/comments"))] | join(" ")' > "$TM
 expect_in "$(cat "$TMP/pages")" "page=3"
 ! grep -q "page=4" "$TMP/pages" || die "listing went past the last short page: $(cat "$TMP/pages")"
 forge_log | jq -r '[.[] | select(.method == "POST")][0].body' | jq -r '.comments[].body' > "$TMP/posted.txt"
-grep -q "$FP1" "$TMP/posted.txt" || die "a marker quoted by another user silenced finding $FP1"
+grep -q "$FP1" "$TMP/posted.txt" || die "a marker quoted by another user or bot silenced finding $FP1"
 ! grep -q "$(printf '%s\n' "$FPS" | sed -n 2p)" "$TMP/posted.txt" || die "a marker on page 3 was not seen"
 expect_in "$OUT" "with $((N - 1)) inline comment"
 
@@ -128,12 +129,16 @@ forge_script "$(jq -n --arg t "$TOKEN" --arg fp "$FP1" '{token: $t, github: {com
 run 0 gh
 expect_in "$OUT" "with $N inline comments"
 
-# ---- GitHub: an installation token cannot read /user: then bot accounts' markers count
-forge_script "$(jq -n --arg t "$TOKEN" --arg fp "$FP1" '{token: $t, github_user_status: 403, github: {comments: [
+# ---- GitHub: an installation token cannot read /user: then bot accounts' markers count, still
+# not a user's
+forge_script "$(jq -n --arg t "$TOKEN" --arg fp "$FP1" --arg fp2 "$(printf '%s\n' "$FPS" | sed -n 2p)" '{token: $t,
+	github_user_status: 403, github: {comments: [
 	{id: 1, user: {login: "github-actions[bot]", type: "Bot"}, body: ("<!-- tribunal:fingerprint=" + $fp + " -->")},
-	{id: 2, user: {login: "mallory", type: "User"}, body: "<!-- tribunal:fingerprint=00000000 -->"}]}}')"
+	{id: 2, user: {login: "mallory", type: "User"}, body: ("<!-- tribunal:fingerprint=" + $fp2 + " -->")}]}}')"
 run 0 gh
 expect_in "$OUT" "with $((N - 1)) inline comment"
+forge_log | jq -r '[.[] | select(.method == "POST")][0].body' | jq -r '.comments[].body' > "$TMP/posted.txt"
+grep -q "$(printf '%s\n' "$FPS" | sed -n 2p)" "$TMP/posted.txt" || die "a user's marker counted without /user"
 
 # ---- GitHub: 422 for a line outside the diff: once more, the comments in the review body
 forge_script "$(jq -n --arg t "$TOKEN" '{token: $t, diff_lines: {}}')"
