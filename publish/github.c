@@ -33,35 +33,6 @@ struct gh {
 	struct publish_http http;
 };
 
-static const cJSON *get(const cJSON *o, const char *key)
-{
-	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-}
-
-static const char *get_str(const cJSON *o, const char *key)
-{
-	const cJSON *v = get(o, key);
-
-	return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL;
-}
-
-static bool is_sha(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i]; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return i == 40 || i == 64;
-}
-
-/* A positive whole number no larger than max. */
-static bool line_ok(const cJSON *v, double max)
-{
-	return cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= max &&
-	       v->valuedouble == (double)(long long)v->valuedouble;
-}
-
 static bool side_ok(const cJSON *v)
 {
 	return !v || (cJSON_IsString(v) && (strcmp(v->valuestring, "RIGHT") == 0 || strcmp(v->valuestring, "LEFT") == 0));
@@ -76,25 +47,25 @@ static int check_review(struct gh *g)
 
 	if (!cJSON_IsObject(root))
 		return trb_err_set(TRB_EINVAL, "github-review.json is not a JSON object");
-	if (!get_str(root, "body"))
+	if (!publish_json_str(root, "body"))
 		return trb_err_set(TRB_EINVAL, "github-review.json: body is missing or not a string");
-	event = get_str(root, "event");
+	event = publish_json_str(root, "event");
 	if (!event || (strcmp(event, "COMMENT") != 0 && strcmp(event, "REQUEST_CHANGES") != 0))
 		return trb_err_set(TRB_EINVAL, "github-review.json: event must be COMMENT or REQUEST_CHANGES "
 				   "(tribunal never approves)");
-	commit = get(root, "commit_id");
-	if (commit && (!cJSON_IsString(commit) || !is_sha(commit->valuestring)))
+	commit = publish_json_get(root, "commit_id");
+	if (commit && (!cJSON_IsString(commit) || !publish_sha_valid(commit->valuestring)))
 		return trb_err_set(TRB_EINVAL, "github-review.json: commit_id is not a commit SHA");
 	g->commit = commit ? commit->valuestring : NULL;
-	comments = get(root, "comments");
+	comments = publish_json_get(root, "comments");
 	if (comments && !cJSON_IsArray(comments))
 		return trb_err_set(TRB_EINVAL, "github-review.json: comments is not an array");
 	cJSON_ArrayForEach(c, comments) {
-		const char *path = get_str(c, "path");
-		const cJSON *line = get(c, "line"), *start = get(c, "start_line");
-		if (!cJSON_IsObject(c) || !path || !*path || !get_str(c, "body") || !line_ok(line, 1e9) ||
-		    (start && (!line_ok(start, line->valuedouble))) || !side_ok(get(c, "side")) ||
-		    !side_ok(get(c, "start_side")))
+		const char *path = publish_json_str(c, "path");
+		const cJSON *line = publish_json_get(c, "line"), *start = publish_json_get(c, "start_line");
+		if (!cJSON_IsObject(c) || !path || !*path || !publish_json_str(c, "body") ||
+		    !publish_line_valid(line, 1e9) || (start && !publish_line_valid(start, line->valuedouble)) ||
+		    !side_ok(publish_json_get(c, "side")) || !side_ok(publish_json_get(c, "start_side")))
 			return trb_err_set(TRB_EINVAL, "github-review.json: comments[%d] needs path, body, line >= 1, "
 					   "start_line <= line, side LEFT or RIGHT", i);
 		i++;
@@ -170,9 +141,9 @@ static int configure(struct gh *g)
 
 static void put_location(struct trb_buf *b, const cJSON *c)
 {
-	const cJSON *start = get(c, "start_line"), *line = get(c, "line");
+	const cJSON *start = publish_json_get(c, "start_line"), *line = publish_json_get(c, "line");
 
-	publish_put_text(b, get_str(c, "path"), 300);
+	publish_put_text(b, publish_json_str(c, "path"), 300);
 	if (start && start->valuedouble < line->valuedouble)
 		trb_buf_printf(b, ":%.0f-%.0f", start->valuedouble, line->valuedouble);
 	else
@@ -189,9 +160,9 @@ static int dry_run(struct gh *g, const char *token)
 	publish_say(g->o, PUBLISH_SAY_RESULT, "tribunal publish: would post to %s, pull request %s#%s", g->base,
 		    g->repo, g->number);
 	publish_say(g->o, PUBLISH_SAY_RESULT, "tribunal publish: a review (%s%s%.12s) with %zu inline comment%s, "
-		    "less those an earlier run posted%s", get_str(g->root, "event"), g->commit ? " of " : "",
+		    "less those an earlier run posted%s", publish_json_str(g->root, "event"), g->commit ? " of " : "",
 		    g->commit ? g->commit : "", g->res->total, g->res->total == 1 ? "" : "s", g->res->total ? ":" : "");
-	cJSON_ArrayForEach(c, get(g->root, "comments")) {
+	cJSON_ArrayForEach(c, publish_json_get(g->root, "comments")) {
 		if (i++ == DRY_RUN_LIST) {
 			publish_say(g->o, PUBLISH_SAY_RESULT, "  and %zu more", g->res->total - DRY_RUN_LIST);
 			break;
@@ -220,7 +191,7 @@ static int whoami(struct gh *g)
 	if (r.status == 401) {
 		error = publish_http_fail(&g->http, &r, "checking the token (GET /user)");
 	} else if (r.status == 200 && (root = cJSON_ParseWithLength(r.body, r.len)) &&
-		   (login = get_str(root, "login")) && *login) {
+		   (login = publish_json_str(root, "login")) && *login) {
 		if (!(g->login = strdup(login)))
 			error = trb_err_oom();
 	} else {
@@ -246,8 +217,8 @@ static size_t body_without_marker(const char *body)
 
 static bool trusted(const struct gh *g, const cJSON *item)
 {
-	const cJSON *user = get(item, "user");
-	const char *login = get_str(user, "login"), *type = get_str(user, "type");
+	const cJSON *user = publish_json_get(item, "user");
+	const char *login = publish_json_str(user, "login"), *type = publish_json_str(user, "type");
 
 	if (g->login)
 		return login && strcmp(login, g->login) == 0;
@@ -273,7 +244,7 @@ static int on_review(const cJSON *item, void *payload)
 
 	if (!trusted(g, item) || !(body = publish_item_body(item, &len)))
 		return 0;
-	commit = get_str(item, "commit_id");
+	commit = publish_json_str(item, "commit_id");
 	/* at the end only: a review quoting code may hold the marker anywhere */
 	if (body_without_marker(body) < len && (!g->commit || (commit && strcmp(commit, g->commit) == 0)))
 		g->reviewed = true;
@@ -314,7 +285,7 @@ static int fold_body(struct trb_buf *b, const char *body, const cJSON *const *ke
 		       "it shows now):\n\n", n, n == 1 ? "" : "s", n == 1 ? " is" : "s are");
 	used = publish_text_chars(b->ptr, b->len);
 	for (i = 0; i < n; i++) {
-		const char *cb = get_str(keep[i], "body");
+		const char *cb = publish_json_str(keep[i], "body");
 		size_t c;
 		trb_buf_clear(&piece);
 		trb_buf_puts(&piece, "---\n\n");
@@ -342,7 +313,8 @@ static int review_json(char **out, const struct gh *g, const char *body, const c
 
 	*out = NULL;
 	if (!o || (g->commit && !cJSON_AddStringToObject(o, "commit_id", g->commit)) ||
-	    !cJSON_AddStringToObject(o, "event", get_str(g->root, "event")) || !cJSON_AddStringToObject(o, "body", body))
+	    !cJSON_AddStringToObject(o, "event", publish_json_str(g->root, "event")) ||
+	    !cJSON_AddStringToObject(o, "body", body))
 		goto oom;
 	if (n) {
 		if (!(arr = cJSON_AddArrayToObject(o, "comments")))
@@ -385,7 +357,7 @@ static int post_review(struct gh *g, const cJSON *const *keep, size_t n)
 	char *json = NULL;
 	int error;
 
-	trb_buf_puts(&body, get_str(g->root, "body"));
+	trb_buf_puts(&body, publish_json_str(g->root, "body"));
 	trb_buf_printf(&path, "%s/reviews", g->prefix);
 	if ((error = cap_body(&body)) < 0 || (error = trb_buf_error(&path)) < 0 ||
 	    (error = review_json(&json, g, trb_buf_cstr(&body), keep, n)) < 0)
@@ -400,7 +372,7 @@ static int post_review(struct gh *g, const cJSON *const *keep, size_t n)
 		free(json);
 		json = NULL;
 		publish_reply_dispose(&r);
-		if ((error = fold_body(&body, get_str(g->root, "body"), keep, n)) < 0 ||
+		if ((error = fold_body(&body, publish_json_str(g->root, "body"), keep, n)) < 0 ||
 		    (error = review_json(&json, g, trb_buf_cstr(&body), NULL, 0)) < 0 ||
 		    (error = publish_http_call(&r, &g->http, "POST", trb_buf_cstr(&path), json, strlen(json))) < 0)
 			goto cleanup;
@@ -419,15 +391,6 @@ cleanup:
 	trb_buf_dispose(&body);
 	trb_buf_dispose(&path);
 	return error;
-}
-
-/* "; N already there were skipped" into out[64], or "" for none. */
-static const char *skipped_note(char out[64], size_t n)
-{
-	out[0] = '\0';
-	if (n)
-		snprintf(out, 64, "; %zu already there %s skipped", n, n == 1 ? "was" : "were");
-	return out;
 }
 
 static int run(struct gh *g)
@@ -459,7 +422,7 @@ static int run(struct gh *g)
 		error = trb_err_oom();
 		goto cleanup;
 	}
-	cJSON_ArrayForEach(c, get(g->root, "comments")) {
+	cJSON_ArrayForEach(c, publish_json_get(g->root, "comments")) {
 		size_t len;
 		const char *cb = publish_item_body(c, &len);
 		if (publish_marker_end(key, cb, len) && publish_seen_has(&g->seen, key)) {
@@ -469,7 +432,7 @@ static int run(struct gh *g)
 		keep[n++] = c;
 	}
 	/* the body's list of findings outside the diff: new when one of them is */
-	body = get_str(g->root, "body");
+	body = publish_json_str(g->root, "body");
 	if ((error = publish_seen_add_markers(&mine, body, strlen(body))) < 0)
 		goto cleanup;
 	for (i = 0; i < mine.n && !new_body; i++)
@@ -484,12 +447,12 @@ static int run(struct gh *g)
 		goto cleanup;
 	if (g->res->moved)
 		publish_say(g->o, PUBLISH_SAY_RESULT, "tribunal publish: pull request #%s: posted a review (%s) with %zu "
-			    "comment%s in its body: GitHub did not take them inline%s", g->number, get_str(g->root, "event"),
-			    n, n == 1 ? "" : "s", skipped_note(note, g->res->skipped));
+			    "comment%s in its body: GitHub did not take them inline%s", g->number, publish_json_str(g->root, "event"),
+			    n, n == 1 ? "" : "s", publish_skipped_note(note, g->res->skipped));
 	else
 		publish_say(g->o, PUBLISH_SAY_RESULT, "tribunal publish: pull request #%s: posted a review (%s) with %zu "
-			    "inline comment%s%s", g->number, get_str(g->root, "event"), n, n == 1 ? "" : "s",
-			    skipped_note(note, g->res->skipped));
+			    "inline comment%s%s", g->number, publish_json_str(g->root, "event"), n, n == 1 ? "" : "s",
+			    publish_skipped_note(note, g->res->skipped));
 cleanup:
 	publish_seen_dispose(&mine);
 	free(keep);

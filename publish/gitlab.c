@@ -27,39 +27,22 @@ struct gl {
 	struct publish_http http;
 };
 
-static const cJSON *get(const cJSON *o, const char *key)
+/* What GitLab needs of a text position (REFERENCE.md §3): the three SHAs, both paths, a line. */
+static bool position_ok(const cJSON *p)
 {
-	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-}
+	const cJSON *new_line = publish_json_get(p, "new_line"), *old_line = publish_json_get(p, "old_line");
+	const char *new_path = publish_json_str(p, "new_path");
 
-static const char *get_str(const cJSON *o, const char *key)
-{
-	const cJSON *v = get(o, key);
-
-	return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL;
-}
-
-static bool sha_ok(const char *s)
-{
-	size_t i;
-
-	if (!s)
-		return false;
-	for (i = 0; s[i]; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return i == 40 || i == 64;
-}
-
-static bool line_ok(const cJSON *v)
-{
-	return !v || (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= 1e9 &&
-		      v->valuedouble == (double)(long long)v->valuedouble);
+	return cJSON_IsObject(p) && publish_sha_valid(publish_json_str(p, "base_sha")) &&
+	       publish_sha_valid(publish_json_str(p, "start_sha")) && publish_sha_valid(publish_json_str(p, "head_sha")) &&
+	       publish_json_str(p, "position_type") && new_path && *new_path && publish_json_str(p, "old_path") &&
+	       (new_line || old_line) && (!new_line || publish_line_valid(new_line, 1e9)) &&
+	       (!old_line || publish_line_valid(old_line, 1e9));
 }
 
 static const cJSON *position_of(const cJSON *d)
 {
-	const cJSON *p = get(d, "position");
+	const cJSON *p = publish_json_get(d, "position");
 
 	return p && !cJSON_IsNull(p) ? p : NULL;
 }
@@ -72,14 +55,10 @@ static int check_discussions(struct gl *g)
 	if (!cJSON_IsArray(g->root))
 		return trb_err_set(TRB_EINVAL, "gitlab-discussions.json is not a JSON array");
 	cJSON_ArrayForEach(d, g->root) {
-		const char *body = get_str(d, "body");
+		const char *body = publish_json_str(d, "body");
 		if (!body || !*body)
 			return trb_err_set(TRB_EINVAL, "gitlab-discussions.json: [%d] has no body", i);
-		if ((p = position_of(d)) &&
-		    (!cJSON_IsObject(p) || !sha_ok(get_str(p, "base_sha")) || !sha_ok(get_str(p, "start_sha")) ||
-		     !sha_ok(get_str(p, "head_sha")) || !get_str(p, "position_type") || !get_str(p, "new_path") ||
-		     !*get_str(p, "new_path") || !get_str(p, "old_path") || !line_ok(get(p, "new_line")) ||
-		     !line_ok(get(p, "old_line")) || (!get(p, "new_line") && !get(p, "old_line"))))
+		if ((p = position_of(d)) && !position_ok(p))
 			return trb_err_set(TRB_EINVAL, "gitlab-discussions.json: [%d].position needs base_sha, start_sha, "
 					   "head_sha, position_type, old_path, new_path and new_line or old_line", i);
 		i++;
@@ -146,8 +125,8 @@ static void put_location(struct trb_buf *b, const cJSON *d)
 		trb_buf_puts(b, "(general discussion)");
 		return;
 	}
-	line = get(p, "new_line") ? get(p, "new_line") : get(p, "old_line");
-	publish_put_text(b, get_str(p, "new_path"), 300);
+	line = publish_json_get(p, "new_line") ? publish_json_get(p, "new_line") : publish_json_get(p, "old_line");
+	publish_put_text(b, publish_json_str(p, "new_path"), 300);
 	trb_buf_printf(b, ":%.0f", line->valuedouble);
 }
 
@@ -194,7 +173,7 @@ static int whoami(struct gl *g)
 		return error;
 	if (r.status != 200)
 		error = publish_http_fail(&g->http, &r, "checking whose token this is (GET /user)");
-	else if ((root = cJSON_ParseWithLength(r.body, r.len)) && cJSON_IsNumber(id = get(root, "id")))
+	else if ((root = cJSON_ParseWithLength(r.body, r.len)) && cJSON_IsNumber(id = publish_json_get(root, "id")))
 		g->my_id = id->valuedouble;
 	else
 		error = trb_err_set(TRB_ENET, "GitLab's answer to GET /user names no account id: check that "
@@ -212,8 +191,8 @@ static int on_discussion(const cJSON *item, void *payload)
 	size_t len;
 	int error;
 
-	cJSON_ArrayForEach(note, get(item, "notes")) {
-		id = get(get(note, "author"), "id");
+	cJSON_ArrayForEach(note, publish_json_get(item, "notes")) {
+		id = publish_json_get(publish_json_get(note, "author"), "id");
 		if (!cJSON_IsNumber(id) || id->valuedouble != g->my_id)
 			continue;
 		if ((body = publish_item_body(note, &len)) && (error = publish_seen_add_markers(&g->seen, body, len)) < 0)
@@ -289,15 +268,6 @@ cleanup:
 	return error;
 }
 
-/* "; N already there were skipped" into out[64], or "" for none. */
-static const char *skipped_note(char out[64], size_t n)
-{
-	out[0] = '\0';
-	if (n)
-		snprintf(out, 64, "; %zu already there %s skipped", n, n == 1 ? "was" : "were");
-	return out;
-}
-
 static int run(struct gl *g)
 {
 	static const char *const headers[] = {"Accept: application/json", "Content-Type: application/json", NULL};
@@ -330,7 +300,7 @@ static int run(struct gl *g)
 				       on_discussion, g)) < 0)
 		goto cleanup;
 	cJSON_ArrayForEach(d, g->root) {
-		if ((error = item_key(key, &body, get_str(d, "body"))) < 0)
+		if ((error = item_key(key, &body, publish_json_str(d, "body"))) < 0)
 			goto cleanup;
 		if (publish_seen_has(&g->seen, key)) {
 			g->res->skipped++;
@@ -354,10 +324,10 @@ static int run(struct gl *g)
 	else if (g->res->moved)
 		publish_say(g->o, PUBLISH_SAY_RESULT, "tribunal publish: merge request !%s: posted %zu discussion%s, %zu "
 			    "of them without a position (GitLab refused the line)%s", g->mr, g->res->posted,
-			    g->res->posted == 1 ? "" : "s", g->res->moved, skipped_note(note, g->res->skipped));
+			    g->res->posted == 1 ? "" : "s", g->res->moved, publish_skipped_note(note, g->res->skipped));
 	else
 		publish_say(g->o, PUBLISH_SAY_RESULT, "tribunal publish: merge request !%s: posted %zu discussion%s%s",
-			    g->mr, g->res->posted, g->res->posted == 1 ? "" : "s", skipped_note(note, g->res->skipped));
+			    g->mr, g->res->posted, g->res->posted == 1 ? "" : "s", publish_skipped_note(note, g->res->skipped));
 cleanup:
 	trb_buf_dispose(&path);
 	trb_buf_dispose(&body);

@@ -20,6 +20,17 @@ void publish_put_text(struct trb_buf *b, const char *s, size_t max);
  * scan writes it), TRB_ELIMIT, TRB_ENOMEM. */
 int publish_read_json(cJSON **out, const char *dir, const char *name);
 
+/* Input-file checks both platforms share. publish_json_get: the member key of object o (NULL when
+ * o is no object or has none); publish_json_str: the same when it is a string. */
+const cJSON *publish_json_get(const cJSON *o, const char *key);
+const char *publish_json_str(const cJSON *o, const char *key);
+/* A commit SHA as the scan writes it: 40 or 64 lower-case hex digits; NULL is not one. */
+bool publish_sha_valid(const char *s);
+/* A whole number from 1 to max. */
+bool publish_line_valid(const cJSON *v, double max);
+/* "; N already there were skipped" into out, or "" for none; returns out. */
+const char *publish_skipped_note(char out[64], size_t n);
+
 int publish_github(struct publish_result *out, const struct publish_options *o);
 int publish_gitlab(struct publish_result *out, const struct publish_options *o);
 

@@ -60,6 +60,44 @@ void publish_put_text(struct trb_buf *b, const char *s, size_t max)
 		trb_buf_puts(b, "...");
 }
 
+const cJSON *publish_json_get(const cJSON *o, const char *key)
+{
+	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+}
+
+const char *publish_json_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = publish_json_get(o, key);
+
+	return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL;
+}
+
+bool publish_sha_valid(const char *s)
+{
+	size_t i;
+
+	if (!s)
+		return false;
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return i == 40 || i == 64;
+}
+
+bool publish_line_valid(const cJSON *v, double max)
+{
+	return cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= max &&
+	       v->valuedouble == (double)(long long)v->valuedouble;
+}
+
+const char *publish_skipped_note(char out[64], size_t n)
+{
+	out[0] = '\0';
+	if (n)
+		snprintf(out, 64, "; %zu already there %s skipped", n, n == 1 ? "was" : "were");
+	return out;
+}
+
 int publish_read_json(cJSON **out, const char *dir, const char *name)
 {
 	struct trb_buf path = TRB_BUF_INIT(TRB_LIMIT_SMALL);
