@@ -111,11 +111,14 @@ int publish_read_json(cJSON **out, const char *dir, const char *name)
 		goto cleanup;
 	if ((error = trb_read_file(&text, &len, trb_buf_cstr(&path), INPUT_MAX_BYTES)) < 0) {
 		if (error == TRB_EIO) {
-			char why[512];
-			snprintf(why, sizeof(why), "%s", trb_err_msg());
+			/* the message names the path: copied whole, since trb_err_set overwrites it */
+			struct trb_buf why = TRB_BUF_INIT(TRB_LIMIT_SMALL);
+			trb_buf_puts(&why, trb_err_msg());
 			error = trb_err_set(TRB_EIO, "%s; --from must be the output directory of 'tribunal scan' (with "
-					    "the %s report, part of the default --format)", why,
+					    "the %s report, part of the default --format)",
+					    trb_buf_error(&why) < 0 ? "cannot read it" : trb_buf_cstr(&why),
 					    strncmp(name, "github", 6) == 0 ? "github" : "gitlab");
+			trb_buf_dispose(&why);
 		}
 		goto cleanup;
 	}
