@@ -19,6 +19,7 @@
 #define ATTEMPT_TIMEOUT_MS 30000L
 #define CONNECT_TIMEOUT_MS 10000L
 #define BACKOFF_FIRST_MS 1000u
+#define RATE_LIMIT_WAIT_MS 60000u   /* GitHub: a minute at least when a rate limit says no time */
 #define WAIT_MAX_S 10000000LL   /* a longer wait asked for is as impossible as this one */
 
 struct publish_curl {
@@ -383,10 +384,17 @@ int publish_http_call(struct publish_reply *out, struct publish_http *h, const c
 		}
 		if (error == 0 && out->retry_after_ms >= 0)
 			delay = (uint64_t)out->retry_after_ms;
+		else if (error == 0 && out->status < 500)
+			delay = RATE_LIMIT_WAIT_MS;   /* retrying sooner may get the integration banned */
 		else
 			delay = (uint64_t)BACKOFF_FIRST_MS << (attempt - 1);
-		if (now_ms() - start + delay > h->max_wait_ms) {
-			if (error == 0)
+		if (now_ms() - start + delay >= h->max_wait_ms) {
+			if (error == 0 && out->retry_after_ms < 0 && out->status < 500)
+				error = trb_err_set(TRB_ENET, "%s answered %s to %s without saying how long to wait, and "
+						    "its rule is a minute at least, longer than the %.0f s publish waits; "
+						    "try again later", h->who, why, trb_buf_cstr(&name),
+						    (double)h->max_wait_ms / 1000.0);
+			else if (error == 0)
 				error = trb_err_set(TRB_ENET, "%s answered %s to %s and asked to wait %.0f s, longer than "
 							      "the %.0f s publish waits; try again later", h->who, why,
 						    trb_buf_cstr(&name), (double)delay / 1000.0,

@@ -490,6 +490,21 @@ static void test_a_long_retry_after_fails_at_once(void **state)
 	assert_non_null(strstr(trb_err_msg(), "asked to wait 61 s"));
 }
 
+/* GitHub: a rate limit that names no wait means a minute at least, not 1 s, 2 s, 4 s */
+static void test_a_rate_limit_without_a_wait_is_not_hammered(void **state)
+{
+	struct world *w = *state;
+	struct publish_result r;
+
+	w->f.fail = 1;
+	w->f.fail_status = 429;
+	assert_int_equal(publish_run(&r, &w->o), TRB_ENET);
+	assert_int_equal(count_prefix(&w->f, "POST "), 1);
+	assert_int_equal(w->f.n_slept, 0);
+	assert_non_null(strstr(trb_err_msg(), "HTTP 429"));
+	assert_non_null(strstr(trb_err_msg(), "a minute at least"));
+}
+
 static void test_a_post_that_may_have_arrived_is_not_sent_again(void **state)
 {
 	struct world *w = *state;
@@ -591,6 +606,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_server_errors_back_off_then_give_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_post_answered_with_a_server_error_is_not_sent_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_long_retry_after_fails_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_rate_limit_without_a_wait_is_not_hammered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_post_that_may_have_arrived_is_not_sent_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_an_earlier_review_of_the_commit_is_enough, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_quoted_review_marker_is_not_a_review, setup, teardown),
