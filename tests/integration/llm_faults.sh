@@ -27,6 +27,11 @@ post() {
 	RC=0
 	OUT=$(curl -sS -m 5 -w '\n%{http_code}' -H 'content-type: application/json' "$@" -d "$body" "$BASE$path" 2>&1) || RC=$?
 }
+# the reply body without curl's status line; no `head` in the pipe, which under pipefail could fail
+# on a SIGPIPE of its writer
+body_of() {
+	printf '%s\n' "${OUT%$'\n'*}"
+}
 script() {
 	post /_fake/script "$1" -X PUT
 	[ "$RC" -eq 0 ] || die "cannot load a script: $OUT"
@@ -35,11 +40,11 @@ script() {
 # Anthropic and OpenAI shapes of the same scripted reply
 script '{"default":{"text":"hello","usage":{"input":5,"output":2,"cache_read":7,"cache_write":1}}}'
 post /v1/messages '{"model":"m","messages":[{"role":"user","content":"hi"}]}'
-echo "$OUT" | head -1 | jq -e '.type == "message" and .content[0].text == "hello" and .stop_reason == "end_turn"
+body_of | jq -e '.type == "message" and .content[0].text == "hello" and .stop_reason == "end_turn"
 	and .usage.cache_read_input_tokens == 7 and .usage.cache_creation_input_tokens == 1' >/dev/null \
 	|| die "anthropic reply: $OUT"
 post /v1/chat/completions '{"model":"m","messages":[{"role":"user","content":"hi"}]}'
-echo "$OUT" | head -1 | jq -e '.choices[0].message.content == "hello" and .choices[0].finish_reason == "stop"
+body_of | jq -e '.choices[0].message.content == "hello" and .choices[0].finish_reason == "stop"
 	and .usage.prompt_tokens == 12 and .usage.prompt_tokens_details.cached_tokens == 7' >/dev/null \
 	|| die "openai reply: $OUT"
 
@@ -47,24 +52,24 @@ echo "$OUT" | head -1 | jq -e '.choices[0].message.content == "hello" and .choic
 script '{"rules":[{"contains":"tools please","reply":{"tool_calls":[{"name":"read_file","input":{"path":"a"}},{"name":"list_files","input":{}}]}},
 	{"contains":"refuse","reply":{"stop":"refusal"}},{"contains":"long","reply":{"stop":"max_tokens"}}]}'
 post /v1/messages '{"model":"m","messages":[{"role":"user","content":"tools please"}]}'
-echo "$OUT" | head -1 | jq -e '[.content[].type] == ["tool_use","tool_use"] and .stop_reason == "tool_use"' >/dev/null || die "anthropic tools: $OUT"
+body_of | jq -e '[.content[].type] == ["tool_use","tool_use"] and .stop_reason == "tool_use"' >/dev/null || die "anthropic tools: $OUT"
 post /v1/chat/completions '{"model":"m","messages":[{"role":"user","content":"tools please"}]}'
-echo "$OUT" | head -1 | jq -e '(.choices[0].message.tool_calls | length) == 2 and .choices[0].finish_reason == "tool_calls"
+body_of | jq -e '(.choices[0].message.tool_calls | length) == 2 and .choices[0].finish_reason == "tool_calls"
 	and (.choices[0].message.tool_calls[0].function.arguments | fromjson | .path) == "a"' >/dev/null || die "openai tools: $OUT"
 post /v1/chat/completions '{"messages":[{"role":"user","content":"refuse"}]}'
-echo "$OUT" | head -1 | jq -e '.choices[0].finish_reason == "content_filter"' >/dev/null || die "openai refusal: $OUT"
+body_of | jq -e '.choices[0].finish_reason == "content_filter"' >/dev/null || die "openai refusal: $OUT"
 post /v1/chat/completions '{"messages":[{"role":"user","content":"long"}]}'
-echo "$OUT" | head -1 | jq -e '.choices[0].finish_reason == "length"' >/dev/null || die "openai length: $OUT"
+body_of | jq -e '.choices[0].finish_reason == "length"' >/dev/null || die "openai length: $OUT"
 
 # FIFO replies, then the default; turn matching counts OpenAI tool messages as one turn
 script '{"rules":[{"replies":[{"text":"one"},{"text":"two"}]},{"messages":3,"reply":{"text":"third turn"}}],"default":{"text":"dflt"}}'
 for want in one two dflt; do
 	post /v1/messages '{"messages":[{"role":"user","content":"x"}]}'
-	echo "$OUT" | head -1 | jq -e --arg w "$want" '.content[0].text == $w' >/dev/null || die "fifo: want $want: $OUT"
+	body_of | jq -e --arg w "$want" '.content[0].text == $w' >/dev/null || die "fifo: want $want: $OUT"
 done
 post /v1/chat/completions '{"messages":[{"role":"system","content":"s"},{"role":"user","content":"x"},
 	{"role":"assistant","tool_calls":[]},{"role":"tool","content":"a"},{"role":"tool","content":"b"}]}'
-echo "$OUT" | head -1 | jq -e '.choices[0].message.content == "third turn"' >/dev/null || die "turns: $OUT"
+body_of | jq -e '.choices[0].message.content == "third turn"' >/dev/null || die "turns: $OUT"
 
 # errors carry the provider's error shape and headers
 script '{"rules":[{"replies":[{"status":429,"retry_after":"0.2"},{"status":529},{"status":401}]}]}'
@@ -88,7 +93,7 @@ post /v1/messages '"trunc"'
 post /v1/messages '"drop"'
 [ "$RC" -eq 52 ] || die "drop: expected curl exit 52 (empty reply), got $RC: $OUT"
 post /v1/messages '"badjson"'
-echo "$OUT" | head -1 | jq . >/dev/null 2>&1 && die "invalid_json: the body parsed: $OUT"
+body_of | jq . >/dev/null 2>&1 && die "invalid_json: the body parsed: $OUT"
 RC=0
 curl -sS -m 0.3 -d '"hang"' "$BASE/v1/messages" >/dev/null 2>&1 || RC=$?
 [ "$RC" -eq 28 ] || die "hang: expected curl exit 28 (timeout), got $RC"
