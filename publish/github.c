@@ -2,7 +2,9 @@
  * The pull request's review comments and reviews are listed first; a comment whose fingerprint
  * marker an earlier run posted is left out, and when nothing is left, the review body holds no new
  * marker and a review of the same commit with tribunal's marker exists, nothing is posted. A 422
- * for lines outside the diff posts the review again with its comments in the body. */
+ * for lines outside the diff posts the review again with its comments in the body. When the gate
+ * passes (event COMMENT), tribunal's own earlier requests for changes are dismissed: GitHub would
+ * otherwise keep the pull request blocked on a verdict about code that is gone. */
 #include "publish/internal.h"
 
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #define REVIEW_MARKER "<!-- tribunal:review -->"
 #define EVENT_MAX_BYTES ((size_t)64 << 20)
 #define DRY_RUN_LIST 20
+#define STALE_MAX 20          /* earlier CHANGES_REQUESTED reviews dismissed at most per run */
 
 struct gh {
 	const struct publish_options *o;
@@ -29,6 +32,8 @@ struct gh {
 	char *prefix;             /* /repos/OWNER/NAME/pulls/N, each part escaped */
 	char *login;              /* the token's account; NULL when GitHub would not say */
 	bool reviewed;            /* a review of this commit with tribunal's marker exists */
+	unsigned long long stale[STALE_MAX];   /* ids of tribunal's reviews that request changes */
+	size_t n_stale;
 	struct publish_seen seen;
 	struct publish_http http;
 };
@@ -248,6 +253,13 @@ static int on_review(const cJSON *item, void *payload)
 	/* at the end only: a review quoting code may hold the marker anywhere */
 	if (body_without_marker(body) < len && (!g->commit || (commit && strcmp(commit, g->commit) == 0)))
 		g->reviewed = true;
+	if (body_without_marker(body) < len && g->n_stale < STALE_MAX) {
+		const char *state = publish_json_str(item, "state");
+		const cJSON *id = publish_json_get(item, "id");
+		if (state && strcmp(state, "CHANGES_REQUESTED") == 0 && cJSON_IsNumber(id) && id->valuedouble >= 1 &&
+		    id->valuedouble < 9007199254740992.0)   /* 2^53: exact in a double */
+			g->stale[g->n_stale++] = (unsigned long long)id->valuedouble;
+	}
 	return publish_seen_add_markers(&g->seen, body, len);
 }
 
@@ -393,6 +405,36 @@ cleanup:
 	return error;
 }
 
+/* The gate passes now: tribunal's earlier requests for changes no longer hold. A refusal (a
+ * protected branch lets only some people dismiss) is said, never fatal: the review is posted. */
+static int dismiss_stale(struct gh *g)
+{
+	static const char msg[] = "{\"message\": \"tribunal: the gate passes on the latest commit; this earlier "
+				  "request for changes no longer applies.\", \"event\": \"DISMISS\"}";
+	struct trb_buf path = TRB_BUF_INIT(TRB_LIMIT_SMALL);
+	struct publish_reply r = {0};
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < g->n_stale && error == 0; i++) {
+		trb_buf_clear(&path);
+		trb_buf_printf(&path, "%s/reviews/%llu/dismissals", g->prefix, g->stale[i]);
+		if ((error = trb_buf_error(&path)) < 0 ||
+		    (error = publish_http_call(&r, &g->http, "PUT", trb_buf_cstr(&path), msg, sizeof(msg) - 1)) < 0)
+			break;
+		if (r.status / 100 == 2)
+			g->res->dismissed++;
+		else
+			publish_say(g->o, PUBLISH_SAY_NOTE, "could not dismiss tribunal's earlier request for changes "
+				    "(review %llu, HTTP %ld): on a protected branch only people allowed to dismiss "
+				    "reviews can; dismiss it by hand", g->stale[i], r.status);
+		publish_reply_dispose(&r);
+	}
+	publish_reply_dispose(&r);
+	trb_buf_dispose(&path);
+	return error;
+}
+
 static int run(struct gh *g)
 {
 	const cJSON **keep = NULL, *c;
@@ -441,9 +483,18 @@ static int run(struct gh *g)
 		publish_say(g->o, PUBLISH_SAY_RESULT, "tribunal publish: pull request #%s: nothing new to post (%zu "
 			    "comment%s and a review%s%.12s by an earlier run are there)", g->number, g->res->skipped,
 			    g->res->skipped == 1 ? "" : "s", g->commit ? " of " : "", g->commit ? g->commit : "");
+	} else if ((error = post_review(g, keep, n)) < 0) {
 		goto cleanup;
 	}
-	if ((error = post_review(g, keep, n)) < 0)
+	if (strcmp(publish_json_str(g->root, "event"), "COMMENT") == 0 && g->n_stale) {
+		if ((error = dismiss_stale(g)) < 0)
+			goto cleanup;
+		if (g->res->dismissed)
+			publish_say(g->o, PUBLISH_SAY_RESULT, "tribunal publish: pull request #%s: the gate passes now; "
+				    "dismissed %zu earlier request%s for changes by tribunal", g->number, g->res->dismissed,
+				    g->res->dismissed == 1 ? "" : "s");
+	}
+	if (!g->res->review)
 		goto cleanup;
 	if (g->res->moved)
 		publish_say(g->o, PUBLISH_SAY_RESULT, "tribunal publish: pull request #%s: posted a review (%s) with %zu "

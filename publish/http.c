@@ -145,7 +145,7 @@ static int curl_transport(struct publish_reply *out, bool *maybe_sent, const cha
 {
 	struct publish_curl *c = payload;
 	struct curl_slist *l = NULL, *t;
-	bool post = strcmp(method, "POST") == 0;
+	bool post = strcmp(method, "GET") != 0;   /* POST, or PUT with a body */
 	CURLcode rc;
 	CURL *e = c->easy;
 	long status = 0;
@@ -174,7 +174,8 @@ static int curl_transport(struct publish_reply *out, bool *maybe_sent, const cha
 	    curl_easy_setopt(e, CURLOPT_HTTPHEADER, l) != CURLE_OK ||
 	    (post ? curl_easy_setopt(e, CURLOPT_POSTFIELDS, body) != CURLE_OK ||
 			    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len) != CURLE_OK
-		  : curl_easy_setopt(e, CURLOPT_HTTPGET, 1L) != CURLE_OK)) {
+		  : curl_easy_setopt(e, CURLOPT_HTTPGET, 1L) != CURLE_OK) ||
+	    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, strcmp(method, "PUT") == 0 ? "PUT" : NULL) != CURLE_OK) {
 		error = trb_err_set(TRB_ERROR, "libcurl rejected a transfer option");
 		goto cleanup;
 	}

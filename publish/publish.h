@@ -75,6 +75,8 @@ struct publish_result {
 	size_t moved;      /* GitHub: put into the review body after a 422; GitLab: posted without a
 			    * position after a 400 (both also counted in posted) */
 	bool review;       /* GitHub: a review was created */
+	size_t dismissed;  /* GitHub: earlier requests for changes by tribunal dismissed, the gate
+			    * passing now */
 };
 
 /* Posts what o->from_dir holds for o->forge. 0 when done (also when nothing was new); TRB_EINVAL

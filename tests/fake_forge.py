@@ -7,6 +7,8 @@
     GET  /repos/{owner}/{repo}/pulls/{n}/comments?per_page=&page=   review comments
     GET  /repos/{owner}/{repo}/pulls/{n}/reviews?per_page=&page=    reviews
     POST /repos/{owner}/{repo}/pulls/{n}/reviews                    creates a review and its comments
+    PUT  /repos/{owner}/{repo}/pulls/{n}/reviews/{id}/dismissals    dismisses a CHANGES_REQUESTED review
+                                      ("dismiss_status" in the script: answer that status instead)
     auth: "Authorization: Bearer TOKEN", else 401 {"message": "Bad credentials"}
   GitLab (under /api/v4):
     GET  /api/v4/user
@@ -62,6 +64,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 GH_PULL = re.compile(r"^/repos/([A-Za-z0-9-]+)/([A-Za-z0-9._-]+)/pulls/([0-9]+)/(comments|reviews)$")
+GH_DISMISS = re.compile(r"^/repos/([A-Za-z0-9-]+)/([A-Za-z0-9._-]+)/pulls/([0-9]+)/reviews/([0-9]+)/dismissals$")
 GL_MR = re.compile(r"^/api/v4/projects/([0-9]+)/merge_requests/([0-9]+)/discussions$")
 DIFF_422 = {"message": "Unprocessable Entity",
             "errors": ["Pull request review thread line must be part of the diff"],
@@ -225,6 +228,24 @@ class Handler(BaseHTTPRequestHandler):
             if status != 200:
                 return self.send(status, {"message": "Resource not accessible by integration"})
             return self.send(200, user)
+        m = GH_DISMISS.match(path)
+        if m and self.command == "PUT":
+            try:
+                req = json.loads(body.decode("utf-8"))
+            except ValueError:
+                return self.send(400, {"message": "Problems parsing JSON"})
+            if not isinstance(req, dict) or not isinstance(req.get("message"), str) or not req["message"]:
+                return self.send(422, {"message": "Unprocessable Entity", "errors": ["message is missing"]})
+            if st.script.get("dismiss_status", 200) != 200:
+                return self.send(st.script["dismiss_status"], {"message": "Must have admin rights to Repository."})
+            with st.lock:
+                for r in st.gh_reviews:
+                    if str(r.get("id")) == m.group(4):
+                        if r.get("state") != "CHANGES_REQUESTED":
+                            return self.send(422, {"message": "Can not dismiss a commented pull request review"})
+                        r["state"] = "DISMISSED"
+                        return self.send(200, r)
+            return self.send(404, {"message": "Not Found"})
         m = GH_PULL.match(path)
         if not m:
             return self.send(404, {"message": "Not Found"})

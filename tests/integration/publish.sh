@@ -104,6 +104,30 @@ expect_in "$OUT" "$N already there were skipped"
 forge_log | jq -r '[.[] | select(.method == "POST")][0].body' | jq -r '.comments[].body' > "$TMP/new.txt"
 for f in $FPS; do ! grep -q "$f" "$TMP/new.txt" || die "finding $f was posted twice"; done
 
+# ---- GitHub: the fix passes the gate: tribunal's earlier requests for changes are dismissed, so
+# that they no longer block the pull request (a refusal is said, never fatal)
+git -C "$R" rm -q conf.py tool.py
+printf '#include <string.h>\n\nvoid copy(char *d, const char *s, size_t n)\n{\n\tstrncpy(d, s, n);\n}\n' > "$R/copy.c"
+commit "$R" fixed
+HEAD3=$(git -C "$R" rev-parse HEAD)
+expect_rc 0 "$TRIBUNAL" scan --repo "$R" --base "$BASE_SHA" --head "$HEAD3" --out "$TMP/o3"
+jq -e '.event == "COMMENT"' "$TMP/o3/github-review.json" >/dev/null || die "a passing gate should comment, not request changes"
+forge_state | jq '.github' > "$TMP/gh-state.json"
+[ "$(jq '[.reviews[] | select(.state == "CHANGES_REQUESTED")] | length' "$TMP/gh-state.json")" -eq 2 ] \
+	|| die "expected two earlier requests for changes: $(jq -c '[.reviews[] | .state]' "$TMP/gh-state.json")"
+forge_reset
+run 0 gh --from "$TMP/o3"
+expect_in "$OUT" "dismissed 2 earlier requests for changes"
+[ "$(forge_log | jq '[.[] | select(.method == "PUT" and (.path | test("/reviews/[0-9]+/dismissals$")))] | length')" -eq 2 ] \
+	|| die "dismissals: $(forge_log | jq -c '[.[] | .method + " " + .path]')"
+[ "$(forge_state | jq '[.github.reviews[] | select(.state == "CHANGES_REQUESTED")] | length')" -eq 0 ] \
+	|| die "a request for changes is still standing"
+forge_script "$(jq -n --arg t "$TOKEN" '{token: $t, dismiss_status: 403, github: {reviews: [{id: 77,
+	user: {login: "tribunal-bot", type: "Bot"}, state: "CHANGES_REQUESTED", commit_id: "x",
+	body: "old\n<!-- tribunal:review -->"}]}}')"
+run 0 gh --from "$TMP/o3"
+expect_in "$OUT" "could not dismiss tribunal's earlier request for changes (review 77, HTTP 403)"
+
 # ---- GitHub: markers count only from the token's own account, on every page of the listing
 SEEDED=$(jq -n --arg t "$TOKEN" --arg fp "$FP1" --arg other "$(printf '%s\n' "$FPS" | sed -n 2p)" '{token: $t,
 	github: {filler_comments: 150, comments: [
