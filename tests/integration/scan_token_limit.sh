@@ -53,7 +53,8 @@ export ANTHROPIC_BASE_URL=$FAKE_URL
 expect_rc 1 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o1" --policy "$TMP/policy.yml"
 [ "$(finder_requests)" -eq 3 ] || die "expected 3 finder requests, got $(finder_requests)"
 [ "$(nudges_in_last)" -eq 1 ] || die "the nudge was sent $(nudges_in_last) times"
-grep "tribunal's finder" "$TMP/fake.log" | head -n 2 | grep -q "$NUDGE" && die "the nudge came before the limit"
+# (counted, not grep -q: an early exit in a pipefail pipe would hide a match)
+[ "$(grep "tribunal's finder" "$TMP/fake.log" | sed -n 1,2p | grep -c "$NUDGE")" -eq 0 ] || die "the nudge came before the limit"
 F=$TMP/o1/findings.json
 jq -e '.run.units.not_reviewed == 0' "$F" >/dev/null || die "a unit was not reviewed: $(jq -c .not_reviewed "$F")"
 jq -e '[.findings[] | select(.source == "finder" and .cwe == "CWE-22" and .status == "confirmed")] | length == 1' \
