@@ -9,6 +9,7 @@
 #include "util/array.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/fsio.h"
 
 #define SHALLOW_FIX "fetch the full history: GitHub Actions: actions/checkout with 'fetch-depth: 0'; " \
 		    "GitLab CI: 'GIT_DEPTH: 0'; Jenkins: checkout with 'shallow: false' (or " \
@@ -16,12 +17,15 @@
 
 /* ---- merge base in a shallow clone --------------------------------------------------------------- */
 
-/* libgit2 1.5 knows nothing of shallow grafts: a walk that reaches the clone's boundary asks for
- * a parent that was never fetched and fails (leaking a little), even when base and head meet at
- * or inside the boundary (git merge-base finds that commit). In a shallow clone this walk is used
- * instead: a missing parent is the end of history, and the newest commit (by commit time) that
- * head reaches and base reaches too is the merge base. Commits are visited at most once each and
- * at most SHALLOW_WALK_MAX in all. */
+/* libgit2 1.5 knows nothing of shallow grafts: its merge-base walk reaches the clone's boundary,
+ * asks for a parent that was never fetched and fails (leaking a little), even when base and head
+ * meet inside the fetched history, where git merge-base finds their merge base. So in a shallow
+ * clone tribunal computes it itself, as git does: the commits listed in .git/shallow (and any
+ * whose parents are missing) have no parents; the common ancestors of base and head are found,
+ * those that are ancestors of another common one are dropped, and of the rest (more than one only
+ * after criss-cross merges) the newest is taken. Commit dates never decide which commits count,
+ * only which of several best ones is reported: a merge request's author sets them. The walks are
+ * bounded by SHALLOW_WALK_MAX commits. */
 #define SHALLOW_WALK_MAX 200000
 
 struct oid_set {
@@ -69,89 +73,136 @@ static int oid_set_add(struct oid_set *s, const git_oid *id)
 	return 1;
 }
 
-/* Walks from `from`, newest commit first, over parents that exist. With `mark`, every commit
- * reached goes into *mark; with `stop`, the walk ends at the first commit in *stop, written to
- * *found (1 returned). 0 when the walk ended without one, <0 on error. */
-static int shallow_walk(git_repository *repo, const git_oid *from, struct oid_set *mark, const struct oid_set *stop,
-			git_oid *found)
+struct shallow_graph {
+	git_repository *repo;
+	git_odb *odb;
+	struct oid_set boundary;   /* .git/shallow: commits whose parents were not fetched */
+	size_t visited;            /* commits read by all walks, against SHALLOW_WALK_MAX */
+};
+
+/* The commits .git/shallow lists (a missing file lists none). */
+static int read_boundary(struct shallow_graph *g)
 {
-	struct oid_set seen = {0};
-	struct item { git_oid id; git_time_t when; } *q = NULL;
-	size_t n = 0, cap = 0, visited = 0, i, best;
-	git_odb *odb = NULL;
-	int error = 0;
+	char path[4096], *text = NULL, *line, *save = NULL;
+	size_t len = 0;
+	git_oid id;
+	int error;
 
-	if (git_repository_odb(&odb, repo) < 0)
-		return trb_err_set(TRB_ERROR, "cannot open the object store");
-	if ((error = oid_set_add(&seen, from)) < 0 || (error = trb_array_grow((void **)&q, &cap, 0, sizeof(*q))) < 0)
-		goto done;
-	q[n++] = (struct item){*from, 0};
-	while (n > 0) {
-		git_commit *c = NULL;
-		struct item it;
-		unsigned p;
-
-		for (best = 0, i = 1; i < n; i++)
-			if (q[i].when > q[best].when)
-				best = i;
-		it = q[best];
-		q[best] = q[--n];
-		if (stop && oid_set_has(stop, &it.id)) {
-			*found = it.id;
-			error = 1;
-			goto done;
-		}
-		if (mark && (error = oid_set_add(mark, &it.id)) < 0)
-			goto done;
-		if (++visited > SHALLOW_WALK_MAX) {
-			error = trb_err_set(TRB_ELIMIT, "more than %d commits between base and head", SHALLOW_WALK_MAX);
-			goto done;
-		}
-		if (git_commit_lookup(&c, repo, &it.id) < 0)
-			continue;   /* the boundary: history ends here */
-		for (p = 0; p < git_commit_parentcount(c); p++) {
-			const git_oid *pid = git_commit_parent_id(c, p);
-			git_commit *pc = NULL;
-			int added;
-			if (!git_odb_exists(odb, pid))
-				continue;
-			if ((added = oid_set_add(&seen, pid)) < 0) {
-				error = added;
-				break;
-			}
-			if (!added)
-				continue;
-			if ((error = trb_array_grow((void **)&q, &cap, n, sizeof(*q))) < 0)
-				break;
-			q[n].id = *pid;
-			q[n].when = git_commit_lookup(&pc, repo, pid) == 0 ? git_commit_time(pc) : 0;
-			git_commit_free(pc);
-			n++;
-		}
-		git_commit_free(c);
-		if (error < 0)
-			goto done;
+	if ((size_t)snprintf(path, sizeof(path), "%sshallow", git_repository_path(g->repo)) >= sizeof(path))
+		return trb_err_set(TRB_ELIMIT, "the repository's path is too long");
+	if ((error = trb_read_file(&text, &len, path, (size_t)64 << 20)) < 0) {
+		trb_err_clear();
+		return 0;
 	}
-done:
-	free(q);
-	free(seen.v);
-	git_odb_free(odb);
+	for (line = strtok_r(text, "\n", &save); line && error >= 0; line = strtok_r(NULL, "\n", &save))
+		if (git_oid_fromstrp(&id, line) == 0)
+			error = oid_set_add(&g->boundary, &id);   /* 1 when new */
+	free(text);
+	return error < 0 ? error : 0;
+}
+
+/* Expands one commit of a walk: each parent that was fetched, is not at the boundary's far side
+ * and is not in *out yet goes into *out and onto the stack. */
+static int push_parents(git_oid **stack, size_t *n, size_t *cap, struct oid_set *out, struct shallow_graph *g,
+			const git_oid *id)
+{
+	git_commit *c = NULL;
+	unsigned p;
+	int error = 0, added;
+
+	if (++g->visited > SHALLOW_WALK_MAX)
+		return trb_err_set(TRB_ELIMIT, "more than %d commits to walk for the merge base in this shallow "
+				   "clone", SHALLOW_WALK_MAX);
+	if (oid_set_has(&g->boundary, id) || git_commit_lookup(&c, g->repo, id) < 0)
+		return 0;
+	for (p = 0; p < git_commit_parentcount(c) && error == 0; p++) {
+		const git_oid *pid = git_commit_parent_id(c, p);
+		if (oid_set_has(out, pid) || !git_odb_exists(g->odb, pid))
+			continue;
+		if ((added = oid_set_add(out, pid)) < 0)
+			error = added;
+		else if ((error = trb_array_grow((void **)stack, cap, *n, sizeof(**stack))) == 0)
+			(*stack)[(*n)++] = *pid;
+	}
+	git_commit_free(c);
 	return error;
 }
 
-/* The newest commit that base and head both reach, missing parents ending history. 0, or
- * GIT_ENOTFOUND when they share none, or another error. */
+/* Adds to *out every commit reachable from `starts`: themselves included when with_starts, else
+ * only their ancestors; history ends at the boundary and where parents were not fetched. */
+static int ancestors(struct oid_set *out, struct shallow_graph *g, const git_oid *starts, size_t n_starts,
+		    bool with_starts)
+{
+	git_oid *stack = NULL;
+	size_t n = 0, cap = 0, i;
+	int error = 0, added;
+
+	for (i = 0; i < n_starts && error == 0; i++) {
+		if (!with_starts) {
+			error = push_parents(&stack, &n, &cap, out, g, &starts[i]);
+		} else if ((added = oid_set_add(out, &starts[i])) < 0) {
+			error = added;
+		} else if (added && (error = trb_array_grow((void **)&stack, &cap, n, sizeof(*stack))) == 0) {
+			stack[n++] = starts[i];
+		}
+	}
+	while (n > 0 && error == 0) {
+		git_oid id = stack[--n];
+		error = push_parents(&stack, &n, &cap, out, g, &id);
+	}
+	free(stack);
+	return error;
+}
+
+/* The merge base of base and head in a shallow clone (see above). 0, TRB_ENOTFOUND (no message)
+ * when they share no fetched history, or an error (message set). */
 static int shallow_merge_base(git_oid *out, git_repository *repo, const git_oid *base, const git_oid *head)
 {
-	struct oid_set from_base = {0};
+	struct shallow_graph g = {repo, NULL, {0}, 0};
+	struct oid_set of_base = {0}, of_head = {0}, below = {0};
+	git_oid *common = NULL;
+	size_t n = 0, i;
+	git_time_t best_time = 0;
+	bool found = false;
 	int error;
 
-	if ((error = shallow_walk(repo, base, &from_base, NULL, NULL)) >= 0)
-		error = shallow_walk(repo, head, NULL, &from_base, out);
-	free(from_base.v);
-	if (error < 0)
-		return error;
-	return error == 1 ? 0 : GIT_ENOTFOUND;
+	if (git_repository_odb(&g.odb, repo) < 0)
+		return trb_err_set(TRB_ERROR, "cannot open the object store");
+	if ((error = read_boundary(&g)) < 0 || (error = ancestors(&of_base, &g, base, 1, true)) < 0 ||
+	    (error = ancestors(&of_head, &g, head, 1, true)) < 0)
+		goto done;
+	if (!(common = calloc(of_head.n ? of_head.n : 1, sizeof(*common)))) {
+		error = trb_err_oom();
+		goto done;
+	}
+	for (i = 0; i < of_head.cap; i++)
+		if (!git_oid_is_zero(&of_head.v[i]) && oid_set_has(&of_base, &of_head.v[i]))
+			common[n++] = of_head.v[i];
+	/* a common ancestor below another one is not a best one */
+	if ((error = ancestors(&below, &g, common, n, false)) < 0)
+		goto done;
+	for (i = 0; i < n; i++) {
+		git_commit *c = NULL;
+		git_time_t t;
+		if (oid_set_has(&below, &common[i]))
+			continue;
+		t = git_commit_lookup(&c, repo, &common[i]) == 0 ? git_commit_time(c) : 0;
+		git_commit_free(c);
+		if (!found || t > best_time || (t == best_time && git_oid_cmp(&common[i], out) < 0)) {
+			*out = common[i];
+			best_time = t;
+			found = true;
+		}
+	}
+	error = found ? 0 : TRB_ENOTFOUND;   /* the caller says it, with the fix */
+done:
+	free(common);
+	free(of_base.v);
+	free(of_head.v);
+	free(below.v);
+	free(g.boundary.v);
+	git_odb_free(g.odb);
+	return error;
 }
 
 int diff_global_init(void)
@@ -270,10 +321,12 @@ int diff_open(struct diff **out, const char *repo_path, const struct diff_spec *
 	error = d->shallow ? shallow_merge_base(&d->merge_base, d->repo, &d->base, &d->head)
 			   : git_merge_base(&d->merge_base, d->repo, &d->base, &d->head);
 	if (error < 0) {
-		if (d->shallow)
-			error = trb_err_set(TRB_ENOTFOUND, "base and head have no common ancestor in this "
-					    "shallow clone; %s", SHALLOW_FIX);
-		else if (error == GIT_ENOTFOUND)
+		if (d->shallow) {
+			/* our walk's own errors (a limit, out of memory) keep their message */
+			if (error == TRB_ENOTFOUND)
+				error = trb_err_set(TRB_ENOTFOUND, "base and head have no common ancestor in this "
+						    "shallow clone; %s", SHALLOW_FIX);
+		} else if (error == GIT_ENOTFOUND)
 			error = trb_err_set(TRB_EINVAL, "base '%s' and head '%s' have no common ancestor; "
 					    "pass a --base that shares history with the head", spec->base, spec->head);
 		else

@@ -65,6 +65,38 @@ for depth in 3 2; do
 	diff "$TMP/full.json" "$TMP/shallow$depth.json" >&2 || die "a depth-$depth clone plans differently"
 done
 
+# commit dates decide nothing: a merge request whose commits carry old and future dates (set by
+# its author) must not move the merge base back to before a fix and so hide the code it brings
+# back; the commits .git/shallow lists end history as they do for git
+V=$TMP/skew
+new_repo "$V"
+at() { GIT_AUTHOR_DATE="@$1 +0000" GIT_COMMITTER_DATE="@$1 +0000" git -C "$V" "${@:2}"; }
+echo root > "$V/r.txt"; at 1000000500 add r.txt; at 1000000500 commit -qm R0
+printf 'a\nvuln();\nb\n' > "$V/app.c"; at 1000001000 add app.c; at 1000001000 commit -qm A
+A=$(git -C "$V" rev-parse HEAD)
+printf 'a\nb\n' > "$V/app.c"; at 1000002000 commit -qam "X: the fix"
+git -C "$V" checkout -q -b mr
+printf 'a\nvuln();\nb\n' > "$V/app.c"; at 1000000100 commit -qam "C1: brings it back, dated in the past"
+C1=$(git -C "$V" rev-parse HEAD)
+P2=$(echo P2 | at 1000005000 commit-tree "$A^{tree}" -p "$A")
+H=$(echo H | at 1000006000 commit-tree "HEAD^{tree}" -p "$C1" -p "$P2")
+git -C "$V" update-ref refs/heads/mr "$H"
+git -C "$V" checkout -q main
+for depth in 3 2; do
+	git clone -q --no-single-branch --depth "$depth" "file://$V" "$TMP/skew$depth"
+	want=$(git -C "$TMP/skew$depth" merge-base origin/main origin/mr || true)
+	if [ -n "$want" ]; then
+		expect_rc 0 "$TRIBUNAL" plan --json --repo "$TMP/skew$depth" --base origin/main --head origin/mr
+		[ "$(printf '%s\n' "$OUT" | jq -r .range.merge_base)" = "$want" ] \
+			|| die "depth $depth: merge base $(printf '%s\n' "$OUT" | jq -r .range.merge_base), git says $want"
+		printf '%s\n' "$OUT" | jq -e '[.units[].files[].path] == ["app.c"]' >/dev/null \
+			|| die "depth $depth: the code brought back is not reviewed: $OUT"
+	else
+		expect_rc 2 "$TRIBUNAL" plan --repo "$TMP/skew$depth" --base origin/main --head origin/mr
+		expect_in "$OUT" "no common ancestor in this shallow clone"
+	fi
+done
+
 # bad values from the CI environment are refused, naming the variable
 expect_rc 2 env GITLAB_CI=true CI_MERGE_REQUEST_DIFF_BASE_SHA='HEAD; rm -rf /' "$TRIBUNAL" plan --repo "$R"
 expect_in "$OUT" "CI_MERGE_REQUEST_DIFF_BASE_SHA is not a commit SHA"
