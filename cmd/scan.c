@@ -316,6 +316,23 @@ static bool intended(const char *reason)
 	return false;
 }
 
+/* A finder's claim its verifier failed on (a provider error, a refusal, the budget): the scan is
+ * as incomplete as with a unit the finder could not review. A verifier switched off or without a
+ * key, or a claim whose code could not be redacted for sending, was left unverified on purpose. */
+static bool verification_failed(const struct finding *f)
+{
+	static const char *const on_purpose[] = {"not verified: no credentials", "not verified: the verifier is "
+						 "disabled", "not verified: the code could not be redacted"};
+	size_t i;
+
+	if (f->source != FINDING_SOURCE_FINDER || f->status != FINDING_UNVERIFIED || !f->verification.reason)
+		return false;
+	for (i = 0; i < sizeof(on_purpose) / sizeof(on_purpose[0]); i++)
+		if (strncmp(f->verification.reason, on_purpose[i], strlen(on_purpose[i])) == 0)
+			return false;
+	return true;
+}
+
 int cmd_write_reports(const struct findings *fs, const char *out_dir, unsigned formats, const struct cmd_opts *o)
 {
 	struct report_options ro;
@@ -354,6 +371,9 @@ int cmd_exit_status(const struct findings *fs, const struct config *policy, bool
 		return EXIT_INCOMPLETE;
 	for (i = 0; i < fs->n_unreviewed; i++)
 		if (!intended(fs->unreviewed[i].reason))
+			incomplete = true;
+	for (i = 0; i < fs->n; i++)
+		if (verification_failed(&fs->v[i]))
 			incomplete = true;
 	if (incomplete && policy->on_error == CONFIG_ON_ERROR_FAIL)
 		return EXIT_INCOMPLETE;
@@ -512,6 +532,19 @@ int cmd_scan(struct cmd_opts *o)
 			 "not_reviewed).", fs->n_unreviewed, fs->run.units_total);
 		if (findings_add_notice(fs, msg) < 0)
 			goto oom;
+	}
+	{
+		size_t failed = 0;
+		for (i = 0; i < fs->n; i++)
+			failed += verification_failed(&fs->v[i]);
+		if (failed) {
+			char msg[320];
+			snprintf(msg, sizeof(msg), "Not fully verified: the verifier failed on %zu of the finder's claims "
+				 "(see each one's verification.reason). Unverified claims gate only with "
+				 "gate.fail_on_uncertain: true; on_error: fail makes this scan exit 3.", failed);
+			if (findings_add_notice(fs, msg) < 0)
+				goto oom;
+		}
 	}
 
 	/* findings: rules, placement, policy, gate */

@@ -49,6 +49,13 @@ elif name == "refuse":
     rules = [{"contains": "tribunal's finder", "reply": {"text": "I can't help with that.", "stop": "refusal"}}]
 elif name == "garbage":
     rules = [{"contains": "tribunal's finder", "reply": {"fault": "invalid_json"}}]
+elif name == "vrefuse":
+    rules = [
+        {"contains": "tribunal's finder", "reply": call(("report_findings", {"findings": [
+            {"path": "app.py", "start_line": 1, "end_line": 1, "category": "path traversal", "severity": "critical",
+             "confidence": 0.95, "title": "open() of a request path", "description": "name reaches open()"}]}))},
+        {"contains": "tribunal's verifier", "reply": {"text": "I can't help with that.", "stop": "refusal"}},
+    ]
 elif name == "badreport":
     rules = [{"contains": "tribunal's finder", "reply": call(("report_findings", {"results": "none"}))}]
 json.dump({"rules": rules}, open(out, "w"))
@@ -137,3 +144,17 @@ jq -e '.not_reviewed[0].reason | test("^budget exhausted")' "$TMP/o6/findings.js
 	|| die "budget: $(jq -c .not_reviewed "$TMP/o6/findings.json")"
 [ ! -s "$TMP/fake.log" ] || die "a call was sent although the budget could not cover it"
 secret_kept "$TMP/o6/findings.json"
+
+# 7. a verifier that refuses: the claim stays unverified with the reason, does not gate (only a
+# confirmed one does), the reports say so, and on_error: fail turns the gap into exit 3
+script vrefuse
+start_fake "$TMP/vrefuse.json"
+export ANTHROPIC_BASE_URL=$FAKE_URL
+expect_rc 1 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o7"
+jq -e '.findings[] | select(.source == "finder") | .status == "unverified" and .gating == false and
+	(.verification.reason | startswith("not verified: "))' "$TMP/o7/findings.json" >/dev/null \
+	|| die "verifier refusal: $(jq -c '[.findings[] | select(.source == "finder")]' "$TMP/o7/findings.json")"
+jq -e '.run.notices | any(startswith("Not fully verified"))' "$TMP/o7/findings.json" >/dev/null \
+	|| die "no notice for the unverified claim: $(jq -c .run.notices "$TMP/o7/findings.json")"
+secret_kept "$TMP/o7/findings.json"
+expect_rc 3 "$TRIBUNAL" scan --repo "$R" --out "$TMP/o8" --policy "$TMP/fail.yml"
