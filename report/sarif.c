@@ -57,6 +57,7 @@ static void gz_feed(struct gz_meter *g, const struct trb_buf *b, size_t start)
 		g->z.next_out = sink;
 		g->z.avail_out = sizeof(sink);
 		if (deflate(&g->z, Z_NO_FLUSH) == Z_STREAM_ERROR) {
+			deflateEnd(&g->z);
 			g->ok = false;
 			return;
 		}
@@ -503,7 +504,12 @@ static void notification(struct trb_jw *w, const char *level, const char *id, co
 	trb_jw_obj_end(w);
 }
 
-static void invocation(struct trb_jw *w, const struct findings *fs, size_t dropped_count, size_t dropped_size)
+/* Units listed one by one in the notifications: with the notices, what comes after the results
+ * stays well inside the 1 MB the gzip cap leaves. */
+#define UNREVIEWED_LISTED 100
+
+static void invocation(struct trb_jw *w, const struct findings *fs, size_t dropped_count, size_t dropped_size,
+		       bool raw_cap)
 {
 	struct trb_buf t = TRB_BUF_INIT(TRB_LIMIT_SMALL);
 	long long start, end;
@@ -526,7 +532,7 @@ static void invocation(struct trb_jw *w, const struct findings *fs, size_t dropp
 		sarif_text(&t, fs->run.notices[i], 2000);
 		notification(w, "warning", "TRB0001", &t);
 	}
-	for (i = 0; i < fs->n_unreviewed; i++) {
+	for (i = 0; i < fs->n_unreviewed && i < UNREVIEWED_LISTED; i++) {
 		const struct findings_unreviewed *u = &fs->unreviewed[i];
 		trb_buf_clear(&t);
 		trb_buf_printf(&t, "Review unit %zu was not reviewed by an agent (", u->unit);
@@ -539,6 +545,12 @@ static void invocation(struct trb_jw *w, const struct findings *fs, size_t dropp
 		if (u->n_paths > 20)
 			trb_buf_printf(&t, " and %zu more files", u->n_paths - 20);
 		trb_buf_putc(&t, '.');
+		notification(w, "warning", "TRB0002", &t);
+	}
+	if (fs->n_unreviewed > UNREVIEWED_LISTED) {
+		trb_buf_clear(&t);
+		trb_buf_printf(&t, "%zu more review units were not reviewed by an agent; findings.json lists them all.",
+			       fs->n_unreviewed - UNREVIEWED_LISTED);
 		notification(w, "warning", "TRB0002", &t);
 	}
 	if (fs->n_skipped) {
@@ -562,7 +574,8 @@ static void invocation(struct trb_jw *w, const struct findings *fs, size_t dropp
 		trb_buf_printf(&t, "%zu result%s left out of this file to stay within GitHub's limits "
 				   "(at most %s); they are in findings.json.",
 			       dropped_count + dropped_size, dropped_count + dropped_size == 1 ? " was" : "s were",
-			       dropped_size ? "10 MB once compressed" : "5,000 results, by severity");
+			       !dropped_size ? "5,000 results, by severity" :
+			       raw_cap ? "40 MB before compression" : "10 MB once compressed");
 		notification(w, "warning", "TRB0004", &t);
 	}
 	trb_jw_arr_end(w);
@@ -578,6 +591,7 @@ int report_sarif(struct trb_buf *out, const struct findings *fs, const struct re
 	struct rule *rules = NULL, key;
 	struct gz_meter gz;
 	struct trb_jw w;
+	bool raw_cap = false;
 	int error;
 
 	gz_init(&gz);
@@ -672,6 +686,7 @@ int report_sarif(struct trb_buf *out, const struct findings *fs, const struct re
 		struct rule *r;
 		gz_feed(&gz, out, start);
 		if (out->len - start > SARIF_MAX_BYTES || gz.out > SARIF_MAX_GZIP) {
+			raw_cap = out->len - start > SARIF_MAX_BYTES;
 			dropped_size = n_sel - i;
 			break;
 		}
@@ -690,7 +705,7 @@ int report_sarif(struct trb_buf *out, const struct findings *fs, const struct re
 			if (sarif_included(&fs->v[i]))
 				included++;
 		w.flat = 7;   /* one line per notification */
-		invocation(&w, fs, included - n_sel, dropped_size);
+		invocation(&w, fs, included - n_sel, dropped_size, raw_cap);
 		w.flat = 6;
 	}
 	trb_jw_str(&w, "columnKind", "utf16CodeUnits");

@@ -893,6 +893,34 @@ static void test_sarif_stays_under_the_gzip_limit(void **state)
 	findings_free(fs);
 }
 
+/* Hundreds of units left unreviewed are listed up to a point, then counted: what follows the
+ * results must stay small, since the gzip cap is measured on the results. */
+static void test_sarif_lists_at_most_100_unreviewed_units(void **state)
+{
+	struct findings *fs = many(3);
+	struct report_options o;
+	struct trb_buf b = TRB_BUF_INIT(TRB_LIMIT_REPORT);
+	const char *p;
+	size_t i, listed = 0;
+
+	(void)state;
+	fs->unreviewed = calloc(150, sizeof(*fs->unreviewed));
+	assert_non_null(fs->unreviewed);
+	for (i = 0; i < 150; i++) {
+		fs->unreviewed[i].unit = i + 1;
+		fs->unreviewed[i].reason = xstrdup("budget exhausted");
+	}
+	fs->n_unreviewed = 150;
+	report_options_init(&o);
+	assert_int_equal(report_sarif(&b, fs, &o), 0);
+	for (p = trb_buf_cstr(&b); (p = strstr(p, "was not reviewed by an agent")) != NULL; p++)
+		listed++;
+	assert_int_equal(listed, 100);
+	assert_non_null(strstr(trb_buf_cstr(&b), "50 more review units were not reviewed by an agent"));
+	trb_buf_dispose(&b);
+	findings_free(fs);
+}
+
 static void test_summary_fits_its_budget(void **state)
 {
 	struct findings *fs = many(400);
@@ -1326,6 +1354,7 @@ int main(void)
 		cmocka_unit_test(test_review_body_stays_under_github_limit),
 		cmocka_unit_test(test_sarif_caps_results_by_severity_with_a_note),
 		cmocka_unit_test(test_sarif_stays_under_the_gzip_limit),
+		cmocka_unit_test(test_sarif_lists_at_most_100_unreviewed_units),
 		cmocka_unit_test(test_summary_fits_its_budget),
 		cmocka_unit_test(test_step_summary_appends_within_one_mib),
 		cmocka_unit_test(test_export_truncated_shard),
