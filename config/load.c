@@ -851,14 +851,17 @@ static size_t source_column(const struct loader *l, const yaml_node_t *v, size_t
 		size_t src = utf8_len(c), dec = src;
 		if (c == '\n' || c == '\r')
 			return first;
+		/* the closing quote: an offset past the value points there */
+		if ((style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && c == '"') ||
+		    (style == YAML_SINGLE_QUOTED_SCALAR_STYLE && c == '\'' && !(i + 1 < l->len && t[i + 1] == '\'')))
+			break;
 		if (style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && c == '\\' && i + 1 < l->len) {
 			char e = t[i + 1];
-			/* \xNN is one byte; \uNNNN and \UNNNNNNNN are one character (up to 4 bytes of
-			 * UTF-8: counted as its UTF-8 length when it can be read); \N, \_ are 2 bytes,
-			 * \L, \P 3; every other escape one */
+			/* \xNN, \uNNNN and \UNNNNNNNN are one code point each (libyaml writes it as
+			 * UTF-8, so \xe9 is 2 bytes); \N, \_ are 2 bytes, \L, \P 3; every other escape one */
 			src = e == 'x' ? 4 : e == 'u' ? 6 : e == 'U' ? 10 : 2;
 			dec = e == 'N' || e == '_' ? 2 : e == 'L' || e == 'P' ? 3 : 1;
-			if ((e == 'u' || e == 'U') && i + src <= l->len) {
+			if ((e == 'x' || e == 'u' || e == 'U') && i + src <= l->len) {
 				char hex[9] = {0};
 				unsigned long cp;
 				memcpy(hex, t + i + 2, src - 2);

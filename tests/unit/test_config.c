@@ -120,6 +120,7 @@ static const struct broken broken[] = {
 	/* escapes are wider in the source than in the pattern: the column still points at the spot */
 	{"rules:\n  - {id: a, pattern: 'it''s(x', message: m}\n", "2:30: error: rules[0].pattern: invalid regular expression: missing closing parenthesis (at offset 6)"},
 	{"rules:\n  - {id: a, pattern: \"\\u00e9(x\", message: m}\n", "2:31: error: rules[0].pattern: invalid regular expression: missing closing parenthesis (at offset 4)"},
+	{"rules:\n  - {id: a, pattern: \"\\xe9\\xe9\\xe9(\", message: m}\n", "2:36: error: rules[0].pattern: invalid regular expression: missing closing parenthesis (at offset 7)"},
 	{"rules:\n  - id: a\n    message: m\n    pattern: |\n      a(b\n", "4:14: error: rules[0].pattern: invalid regular expression: missing closing parenthesis (at offset 4)"},
 	{"rules:\n  - {id: a, pattern: x, message: m, cwe: 79}\n", "2:42: error: rules[0].cwe: expected a CWE id like CWE-327, got '79'"},
 	{"suppressions:\n  - {fingerprint: 0123456789abcdef0123}\n", "2:5: error: suppressions[0]: a suppression needs a 'reason' (why the risk is accepted, and a ticket)"},
