@@ -902,25 +902,31 @@ static void hold_provider(struct provider *p, uint64_t now, uint64_t delay)
  * attempt can still start before budget.timeout_s, however long it is: giving up early would only
  * turn a slow review into a missing one. Only without an overall deadline does
  * max_retry_after_ms bound it, so that a run never waits for ever on a server's say-so. */
-static char *retry_refused(const struct llm_client *c, uint64_t now, int64_t asked, uint64_t delay)
+/* Whether the wait fits: true when the retry may be scheduled; else false with *why saying so
+ * (NULL only when out of memory: the call still ends). */
+static bool retry_fits(char **why, const struct llm_client *c, uint64_t now, int64_t asked, uint64_t delay)
 {
 	uint64_t left;
 
+	*why = NULL;
 	if (!c->deadline) {
-		if (asked > (int64_t)c->o.max_retry_after_ms)
-			return llm_fmt("the server asks to wait %.1f s, longer than the %.1f s tribunal waits without a "
-				       "deadline", (double)asked / 1000.0, (double)c->o.max_retry_after_ms / 1000.0);
-		return NULL;
+		if (asked <= (int64_t)c->o.max_retry_after_ms)
+			return true;
+		*why = llm_fmt("the server asks to wait %.1f s, longer than the %.1f s tribunal waits without a "
+			       "deadline", (double)asked / 1000.0, (double)c->o.max_retry_after_ms / 1000.0);
+		return false;
 	}
 	left = c->deadline > now ? c->deadline - now : 0;
 	/* dispatch() starts no attempt within DEADLINE_SLACK_MS of the deadline */
 	if (delay + DEADLINE_SLACK_MS < left)
-		return NULL;
+		return true;
 	if (asked >= 0)
-		return llm_fmt("the server asks to wait %.1f s, but only %.1f s are left before budget.timeout_s (%u s)",
+		*why = llm_fmt("the server asks to wait %.1f s, but only %.1f s are left before budget.timeout_s (%u s)",
 			       (double)asked / 1000.0, (double)left / 1000.0, c->policy->budget.timeout_s);
-	return llm_fmt("no time left to retry within budget.timeout_s (%u s): %.1f s left", c->policy->budget.timeout_s,
-		       (double)left / 1000.0);
+	else
+		*why = llm_fmt("no time left to retry within budget.timeout_s (%u s): %.1f s left",
+			       c->policy->budget.timeout_s, (double)left / 1000.0);
+	return false;
 }
 
 static void attempt_done(struct llm_client *c, struct call *k, CURLcode rc)
@@ -953,8 +959,8 @@ static void attempt_done(struct llm_client *c, struct call *k, CURLcode rc)
 	}
 	if (v.retry && k->attempts < c->o.max_attempts) {
 		uint64_t delay = v.delay_ms >= 0 ? (uint64_t)v.delay_ms : backoff(c, k->attempts);
-		char *why = retry_refused(c, now, v.delay_ms, delay);
-		if (!why) {
+		char *why;
+		if (retry_fits(&why, c, now, v.delay_ms, delay)) {
 			retry_in = (int64_t)delay;
 			k->ready_at = now + delay;
 			if (v.rate_limit)
@@ -965,7 +971,7 @@ static void attempt_done(struct llm_client *c, struct call *k, CURLcode rc)
 			queue_insert(c, k);
 			return;
 		} else {
-			char *m = llm_fmt("%s; %s", v.msg ? v.msg : "", why);
+			char *m = llm_fmt("%s; %s", v.msg ? v.msg : "", why ? why : "no time to wait for a retry");
 			free(why);
 			free(v.msg);
 			v.msg = m;
