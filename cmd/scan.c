@@ -321,8 +321,11 @@ static bool intended(const char *reason)
  * key, or a claim whose code could not be redacted for sending, was left unverified on purpose. */
 static bool verification_failed(const struct finding *f)
 {
-	static const char *const on_purpose[] = {"not verified: no credentials", "not verified: the verifier is "
-						 "disabled", "not verified: the code could not be redacted"};
+	static const char *const on_purpose[] = {
+		"not verified: no credentials",
+		"not verified: the verifier is disabled",
+		"not verified: the code could not be redacted",
+	};
 	size_t i;
 
 	if (f->source != FINDING_SOURCE_FINDER || f->status != FINDING_UNVERIFIED || !f->verification.reason)
