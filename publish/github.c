@@ -200,8 +200,14 @@ static int whoami(struct gh *g)
 		if (!(g->login = strdup(login)))
 			error = trb_err_oom();
 	} else {
+		/* the workflow's GITHUB_TOKEN may not read /user: its comments are github-actions[bot]'s;
+		 * an app token names its bot with TRIBUNAL_GITHUB_LOGIN; elsewhere any bot's count */
+		const char *named = publish_env(g->o, "TRIBUNAL_GITHUB_LOGIN"), *actions = publish_env(g->o, "GITHUB_ACTIONS");
+		const char *who = named ? named : actions && strcmp(actions, "true") == 0 ? "github-actions[bot]" : NULL;
+		if (who && !(g->login = strdup(who)))
+			error = trb_err_oom();
 		publish_say(g->o, PUBLISH_SAY_DETAIL, "GitHub did not say whose token this is (HTTP %ld on GET /user): "
-			    "markers count in bot accounts' comments only", r.status);
+			    "markers count in comments by %s only", r.status, who ? who : "bot accounts");
 	}
 	cJSON_Delete(root);
 	publish_reply_dispose(&r);

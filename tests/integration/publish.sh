@@ -163,6 +163,24 @@ run 0 gh
 expect_in "$OUT" "with $((N - 1)) inline comment"
 forge_log | jq -r '[.[] | select(.method == "POST")][0].body' | jq -r '.comments[].body' > "$TMP/posted.txt"
 grep -q "$(printf '%s\n' "$FPS" | sed -n 2p)" "$TMP/posted.txt" || die "a user's marker counted without /user"
+# in GitHub Actions only github-actions[bot]'s markers count then, not another bot's; an app token
+# names its bot with TRIBUNAL_GITHUB_LOGIN
+BOTS=$(jq -n --arg t "$TOKEN" --arg fp "$FP1" --arg fp2 "$(printf '%s\n' "$FPS" | sed -n 2p)" '{token: $t,
+	github_user_status: 403, github: {comments: [
+	{id: 1, user: {login: "github-actions[bot]", type: "Bot"}, body: ("<!-- tribunal:fingerprint=" + $fp + " -->")},
+	{id: 2, user: {login: "helpful[bot]", type: "Bot"}, body: ("<!-- tribunal:fingerprint=" + $fp2 + " -->")}]}}')
+forge_script "$BOTS"
+run 0 env GITHUB_ACTIONS=true GITHUB_TOKEN="$TOKEN" GITHUB_API_URL="$FORGE" GITHUB_REPOSITORY=acme/widget \
+	GITHUB_EVENT_PATH="$TMP/event.json" "$TRIBUNAL" publish github --from "$TMP/o"
+forge_log | jq -r '[.[] | select(.method == "POST")][0].body' | jq -r '.comments[].body' > "$TMP/posted.txt"
+! grep -q "$FP1" "$TMP/posted.txt" || die "github-actions[bot]'s marker did not count in Actions"
+grep -q "$(printf '%s\n' "$FPS" | sed -n 2p)" "$TMP/posted.txt" || die "another bot's marker counted in Actions"
+forge_script "$BOTS"
+run 0 env GITHUB_ACTIONS=true TRIBUNAL_GITHUB_LOGIN='helpful[bot]' GITHUB_TOKEN="$TOKEN" GITHUB_API_URL="$FORGE" \
+	GITHUB_REPOSITORY=acme/widget GITHUB_EVENT_PATH="$TMP/event.json" "$TRIBUNAL" publish github --from "$TMP/o"
+forge_log | jq -r '[.[] | select(.method == "POST")][0].body' | jq -r '.comments[].body' > "$TMP/posted.txt"
+grep -q "$FP1" "$TMP/posted.txt" || die "with TRIBUNAL_GITHUB_LOGIN, github-actions[bot]'s marker still counted"
+! grep -q "$(printf '%s\n' "$FPS" | sed -n 2p)" "$TMP/posted.txt" || die "TRIBUNAL_GITHUB_LOGIN's marker did not count"
 
 # ---- GitHub: 422 for a line outside the diff: once more, the comments in the review body
 forge_script "$(jq -n --arg t "$TOKEN" '{token: $t, diff_lines: {}}')"
