@@ -637,49 +637,6 @@ static size_t on_body(char *data, size_t size, size_t n, void *payload)
 	return n;
 }
 
-static bool header_is(const char *line, size_t len, const char *name, const char **val, size_t *vlen)
-{
-	size_t n = strlen(name);
-	const char *v, *e;
-
-	if (len <= n || strncasecmp(line, name, n) != 0 || line[n] != ':')
-		return false;
-	v = line + n + 1;
-	e = line + len;
-	while (v < e && (*v == ' ' || *v == '\t'))
-		v++;
-	while (e > v && (e[-1] == '\r' || e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	*val = v;
-	*vlen = (size_t)(e - v);
-	return true;
-}
-
-/* retry-after: seconds (fractions accepted) or an HTTP date; retry-after-ms: milliseconds. */
-static int64_t parse_delay(const char *v, size_t len, bool ms)
-{
-	char tmp[64], *end;
-	double d;
-
-	if (len == 0 || len >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, v, len);
-	tmp[len] = '\0';
-	d = strtod(tmp, &end);
-	if (end != tmp && *end == '\0') {
-		if (!(d >= 0) || d > 1e9)
-			return -1;
-		return (int64_t)(ms ? d : d * 1000.0);
-	}
-	if (!ms) {
-		time_t when = curl_getdate(tmp, NULL);
-		time_t now = time(NULL);
-		if (when >= 0)
-			return when > now ? (int64_t)(when - now) * 1000 : 0;
-	}
-	return -1;
-}
-
 static bool id_ok(const char *v, size_t len)
 {
 	size_t i;
@@ -708,17 +665,17 @@ static size_t on_header(char *line, size_t size, size_t n, void *payload)
 		k->hdr_request_id = NULL;
 		return n;
 	}
-	if (header_is(line, n, "retry-after-ms", &v, &vlen)) {
-		if ((d = parse_delay(v, vlen, true)) >= 0)
+	if (llm_curl_header(line, n, "retry-after-ms", &v, &vlen)) {
+		if ((d = llm_curl_retry_after_ms(v, vlen, true)) >= 0)
 			k->retry_after_ms = d;
-	} else if (header_is(line, n, "retry-after", &v, &vlen)) {
+	} else if (llm_curl_header(line, n, "retry-after", &v, &vlen)) {
 		/* retry-after-ms is more precise: keep it when both came */
-		if ((d = parse_delay(v, vlen, false)) >= 0 && k->retry_after_ms < 0)
+		if ((d = llm_curl_retry_after_ms(v, vlen, false)) >= 0 && k->retry_after_ms < 0)
 			k->retry_after_ms = d;
-	} else if (header_is(line, n, "request-id", &v, &vlen) || header_is(line, n, "x-request-id", &v, &vlen)) {
+	} else if (llm_curl_header(line, n, "request-id", &v, &vlen) || llm_curl_header(line, n, "x-request-id", &v, &vlen)) {
 		if (id_ok(v, vlen) && !k->hdr_request_id)
 			k->hdr_request_id = strndup(v, vlen);
-	} else if (header_is(line, n, "content-type", &v, &vlen)) {
+	} else if (llm_curl_header(line, n, "content-type", &v, &vlen)) {
 		k->html = vlen >= 9 && !strncasecmp(v, "text/html", 9);
 	}
 	return n;

@@ -3,7 +3,10 @@
 
 #include <dlfcn.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "llm/llm.h"
 #include "util/err.h"
@@ -89,4 +92,48 @@ const char *llm_curl_version(const char **tls)
 	v = curl_version_info(CURLVERSION_NOW);
 	*tls = v->ssl_version;
 	return v->version;
+}
+
+bool llm_curl_header(const char *line, size_t len, const char *name, const char **val, size_t *vlen)
+{
+	size_t n = strlen(name);
+	const char *v, *e;
+
+	if (len <= n || strncasecmp(line, name, n) != 0 || line[n] != ':')
+		return false;
+	v = line + n + 1;
+	e = line + len;
+	while (v < e && (*v == ' ' || *v == '\t'))
+		v++;
+	while (e > v && (e[-1] == '\r' || e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	*val = v;
+	*vlen = (size_t)(e - v);
+	return true;
+}
+
+int64_t llm_curl_retry_after_ms(const char *v, size_t len, bool ms)
+{
+	char tmp[64], *end;
+	double d;
+
+	if (len == 0 || len >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, v, len);
+	tmp[len] = '\0';
+	d = strtod(tmp, &end);
+	if (end != tmp && *end == '\0') {
+		if (!(d >= 0))
+			return -1;
+		d = ms ? d : d * 1000.0;
+		return d < 1e12 ? (int64_t)d : (int64_t)1e12;   /* longer is as impossible as this */
+	}
+	if (!ms) {
+		time_t when = curl_getdate(tmp, NULL);
+		time_t now = time(NULL);
+		if (when >= 0)
+			return when <= now ? 0 : when - now < (time_t)1000000000 ? (int64_t)(when - now) * 1000 :
+			       (int64_t)1e12;
+	}
+	return -1;
 }

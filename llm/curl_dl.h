@@ -9,6 +9,8 @@
 
 #define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 struct llm_curl_api {
 	CURLcode (*global_init)(long flags);
@@ -40,6 +42,14 @@ struct llm_curl_api {
 
 /* Filled by llm_global_init(); read-only afterwards. */
 extern struct llm_curl_api llm_curl;
+
+/* Response headers, for the header callbacks of llm/ and publish/. llm_curl_header: when line
+ * (as libcurl hands it over, CRLF included) is header `name` (any case), its value without the
+ * surrounding blanks in *val, *vlen. llm_curl_retry_after_ms: a Retry-After value in ms (seconds
+ * with fractions, or an HTTP date; ms true: Retry-After-Ms, milliseconds), longer waits cut to
+ * 1e12 ms; -1 when it is neither. */
+bool llm_curl_header(const char *line, size_t len, const char *name, const char **val, size_t *vlen);
+int64_t llm_curl_retry_after_ms(const char *v, size_t len, bool ms);
 
 #undef curl_global_init
 #define curl_global_init llm_curl.global_init

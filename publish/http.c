@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "util/buf.h"
@@ -86,32 +85,27 @@ static size_t on_body(char *data, size_t size, size_t n, void *payload)
 	return trb_buf_put(&c->body, data, n) < 0 ? 0 : n;
 }
 
-static bool header_is(const char *line, size_t len, const char *name, char *val, size_t cap)
+/* A whole-number header (x-ratelimit-*): true with *out when line is header `name` holding one. */
+static bool header_num(const char *line, size_t len, const char *name, long long *out)
 {
-	size_t n = strlen(name), vlen;
-	const char *v, *e;
+	char tmp[32], *end;
+	const char *v;
+	size_t vlen;
 
-	if (len <= n || strncasecmp(line, name, n) != 0 || line[n] != ':')
+	if (!llm_curl_header(line, len, name, &v, &vlen) || vlen == 0 || vlen >= sizeof(tmp))
 		return false;
-	v = line + n + 1;
-	e = line + len;
-	while (v < e && (*v == ' ' || *v == '\t'))
-		v++;
-	while (e > v && (e[-1] == '\r' || e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	vlen = (size_t)(e - v);
-	if (vlen >= cap)
-		return false;
-	memcpy(val, v, vlen);
-	val[vlen] = '\0';
-	return true;
+	memcpy(tmp, v, vlen);
+	tmp[vlen] = '\0';
+	*out = strtoll(tmp, &end, 10);
+	return *end == '\0';
 }
 
 static size_t on_header(char *line, size_t size, size_t n, void *payload)
 {
 	struct publish_curl *c = payload;
-	char v[64], *end;
-	double d;
+	const char *v;
+	size_t vlen;
+	int64_t ms;
 	long long ll;
 
 	(void)size;
@@ -119,23 +113,13 @@ static size_t on_header(char *line, size_t size, size_t n, void *payload)
 		/* a new response (after a 100 Continue): forget the previous one's headers */
 		c->retry_after_ms = -1;
 		c->remaining = c->reset = -1;
-	} else if (header_is(line, n, "retry-after", v, sizeof(v))) {
-		d = strtod(v, &end);
-		if (end != v && *end == '\0' && d >= 0) {
-			c->retry_after_ms = d < (double)WAIT_MAX_S ? (int64_t)(d * 1000.0) : WAIT_MAX_S * 1000;
-		} else {
-			time_t when = curl_getdate(v, NULL), now = time(NULL);
-			if (when >= 0)
-				c->retry_after_ms = when > now ? wait_ms((long long)when - (long long)now) : 0;
-		}
-	} else if (header_is(line, n, "x-ratelimit-remaining", v, sizeof(v))) {
-		ll = strtoll(v, &end, 10);
-		if (end != v && *end == '\0' && ll >= 0)
-			c->remaining = ll > 1000000 ? 1000000 : (long)ll;
-	} else if (header_is(line, n, "x-ratelimit-reset", v, sizeof(v))) {
-		ll = strtoll(v, &end, 10);
-		if (end != v && *end == '\0' && ll > 0)
-			c->reset = ll;
+	} else if (llm_curl_header(line, n, "retry-after", &v, &vlen)) {
+		if ((ms = llm_curl_retry_after_ms(v, vlen, false)) >= 0)
+			c->retry_after_ms = ms < WAIT_MAX_S * 1000 ? ms : WAIT_MAX_S * 1000;
+	} else if (header_num(line, n, "x-ratelimit-remaining", &ll) && ll >= 0) {
+		c->remaining = ll > 1000000 ? 1000000 : (long)ll;
+	} else if (header_num(line, n, "x-ratelimit-reset", &ll) && ll > 0) {
+		c->reset = ll;
 	}
 	return n;
 }
