@@ -116,6 +116,19 @@ static void put_capped(struct trb_jw *w, const char *key, const char *s, size_t 
 	trb_jw_strn(w, key, s ? s : "", trb_utf8_prefix(s ? s : "", len, max));
 }
 
+/* scan.analyzer and scan.scanner: tribunal is both */
+static void sast_tool(struct trb_jw *w, const char *key, const char *version)
+{
+	trb_jw_obj(w, key);
+	trb_jw_str(w, "id", "tribunal");
+	trb_jw_str(w, "name", "tribunal");
+	trb_jw_str(w, "version", version);
+	trb_jw_obj(w, "vendor");
+	trb_jw_str(w, "name", "tribunal");
+	trb_jw_obj_end(w);
+	trb_jw_obj_end(w);
+}
+
 int report_sast(struct trb_buf *out, const struct findings *fs)
 {
 	struct trb_buf t = TRB_BUF_INIT(TRB_LIMIT_FILE), rid = TRB_BUF_INIT(TRB_LIMIT_SMALL);
@@ -133,22 +146,8 @@ int report_sast(struct trb_buf *out, const struct findings *fs)
 	trb_jw_obj(&w, NULL);
 	trb_jw_str(&w, "version", SAST_SCHEMA_VERSION);
 	trb_jw_obj(&w, "scan");
-	trb_jw_obj(&w, "analyzer");
-	trb_jw_str(&w, "id", "tribunal");
-	trb_jw_str(&w, "name", "tribunal");
-	trb_jw_str(&w, "version", version);
-	trb_jw_obj(&w, "vendor");
-	trb_jw_str(&w, "name", "tribunal");
-	trb_jw_obj_end(&w);
-	trb_jw_obj_end(&w);
-	trb_jw_obj(&w, "scanner");
-	trb_jw_str(&w, "id", "tribunal");
-	trb_jw_str(&w, "name", "tribunal");
-	trb_jw_str(&w, "version", version);
-	trb_jw_obj(&w, "vendor");
-	trb_jw_str(&w, "name", "tribunal");
-	trb_jw_obj_end(&w);
-	trb_jw_obj_end(&w);
+	sast_tool(&w, "analyzer", version);
+	sast_tool(&w, "scanner", version);
 	trb_jw_str(&w, "type", "sast");
 	report_format_time(ts, st, false);
 	trb_jw_str(&w, "start_time", ts);
