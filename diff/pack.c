@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/array.h"
 #include "util/err.h"
 
 #define PART_OVERHEAD 16   /* tokens for a part's header (path, line range) */
@@ -60,17 +61,12 @@ static size_t part_tokens(const struct diff_file *f, uint32_t start, uint32_t en
 static int close_unit(struct packer *p)
 {
 	struct diff *d = p->d;
+	int error;
 
 	if (p->cur.n_parts == 0)
 		return 0;
-	if (d->n_units == p->cap_units) {
-		size_t cap = p->cap_units ? p->cap_units * 2 : 16;
-		struct diff_unit *v = realloc(d->units, cap * sizeof(*v));
-		if (!v)
-			return trb_err_oom();
-		d->units = v;
-		p->cap_units = cap;
-	}
+	if ((error = trb_array_grow((void **)&d->units, &p->cap_units, d->n_units, sizeof(*d->units))) < 0)
+		return error;
 	p->cur.id = d->n_units + 1;
 	d->units[d->n_units++] = p->cur;
 	memset(&p->cur, 0, sizeof(p->cur));
@@ -82,15 +78,10 @@ static int add_part(struct packer *p, size_t file, uint32_t start, uint32_t end)
 {
 	struct diff_file *f = &p->d->files[file];
 	struct diff_part *part;
+	int error;
 
-	if (p->cur.n_parts == p->cap_parts) {
-		size_t cap = p->cap_parts ? p->cap_parts * 2 : 8;
-		struct diff_part *v = realloc(p->cur.parts, cap * sizeof(*v));
-		if (!v)
-			return trb_err_oom();
-		p->cur.parts = v;
-		p->cap_parts = cap;
-	}
+	if ((error = trb_array_grow((void **)&p->cur.parts, &p->cap_parts, p->cur.n_parts, sizeof(*p->cur.parts))) < 0)
+		return error;
 	part = &p->cur.parts[p->cur.n_parts++];
 	part->file = file;
 	part->start = start;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/array.h"
 #include "util/err.h"
 
 #define NO_BLOCK UINT32_MAX
@@ -30,14 +31,10 @@ struct blocks {
 
 static int blocks_push(struct blocks *b, uint32_t open, uint32_t parent, uint32_t indent)
 {
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		struct block *v = realloc(b->v, cap * sizeof(*v));
-		if (!v)
-			return trb_err_oom();
-		b->v = v;
-		b->cap = cap;
-	}
+	int error;
+
+	if ((error = trb_array_grow((void **)&b->v, &b->cap, b->n, sizeof(*b->v))) < 0)
+		return error;
 	b->v[b->n].open = open;
 	b->v[b->n].close = 0;
 	b->v[b->n].parent = parent;
@@ -241,16 +238,8 @@ static int scan_braces(struct blocks *out, uint32_t **depth_out, const char *tex
 				continue;
 			}
 			if (c == '{') {
-				if (sp == scap) {
-					size_t cap = scap ? scap * 2 : 32;
-					uint32_t *v = realloc(stack, cap * sizeof(*v));
-					if (!v) {
-						error = trb_err_oom();
-						goto done;
-					}
-					stack = v;
-					scap = cap;
-				}
+				if ((error = trb_array_grow((void **)&stack, &scap, sp, sizeof(*stack))) < 0)
+					goto done;
 				if ((error = blocks_push(out, line, sp ? stack[sp - 1] : NO_BLOCK, 0)) < 0)
 					goto done;
 				stack[sp++] = (uint32_t)(out->n - 1);
@@ -402,16 +391,8 @@ static int scan_indent(struct blocks *out, const char *text, const uint32_t *off
 				break;
 			l--;
 		}
-		if (sp == scap) {
-			size_t cap = scap ? scap * 2 : 32;
-			uint32_t *v = realloc(stack, cap * sizeof(*v));
-			if (!v) {
-				error = trb_err_oom();
-				goto done;
-			}
-			stack = v;
-			scap = cap;
-		}
+		if ((error = trb_array_grow((void **)&stack, &scap, sp, sizeof(*stack))) < 0)
+			goto done;
 		if ((error = blocks_push(out, l, sp ? stack[sp - 1] : NO_BLOCK, (uint32_t)ind)) < 0)
 			goto done;
 		stack[sp++] = (uint32_t)(out->n - 1);
@@ -435,14 +416,10 @@ struct rangev {
 
 static int rv_push(struct rangev *r, uint32_t start, uint32_t end)
 {
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-		struct diff_range *v = realloc(r->v, cap * sizeof(*v));
-		if (!v)
-			return trb_err_oom();
-		r->v = v;
-		r->cap = cap;
-	}
+	int error;
+
+	if ((error = trb_array_grow((void **)&r->v, &r->cap, r->n, sizeof(*r->v))) < 0)
+		return error;
 	r->v[r->n].start = start;
 	r->v[r->n].end = end;
 	r->v[r->n].changed = 0;
